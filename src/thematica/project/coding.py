@@ -1,0 +1,324 @@
+"""Coding segments, retrieving them, searching and counting words."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from ..analysis.frequencies import word_frequencies
+from ..errors import InvalidInput, NotFound
+from ..model import AttributeValue, CodeOrigin, CodeStatus, Extract, Role, SearchHit, Segment, Turn
+from ..store import SegmentRow, Writer, parse_query
+from ..store.convert import now
+from ..text import check_span
+from .codebook import CodebookMixin, CodeRef, _descendants, _resolve
+from .core import new_guid
+from .sources import SourcesMixin
+
+_CONTEXT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpec:
+    """One segment to code in bulk: source (name or id), span, code, optional coder and memo."""
+
+    source: str | int
+    start: int
+    end: int
+    code: CodeRef
+    coder: str | None = None
+    memo: str = ""
+
+
+class CodingMixin(SourcesMixin, CodebookMixin):
+    """Apply codes to text, take them off, and get coded text back."""
+
+    def code(
+        self,
+        source: str | int,
+        start: int,
+        end: int,
+        code: CodeRef,
+        *,
+        coder: str | None = None,
+        memo: str = "",
+    ) -> Segment:
+        """Code ``source[start:end]`` (code-point offsets) with ``code``, as ``coder`` (default: you)."""
+        with self._change("segment.code", "") as ch:
+            seg = self._insert_segment(ch.writer, SegmentSpec(source, start, end, code, coder, memo))
+            ch.summary = f"coded {seg.text[:40]!r} with #{seg.code_id}"
+            ch.details = {"segment_id": seg.id, "source_id": seg.source_id, "code_id": seg.code_id}
+        return seg
+
+    def code_many(self, specs: Iterable[SegmentSpec], summary: str = "") -> list[Segment]:
+        """Code many segments in one transaction and one audit event (all or nothing)."""
+        with self._change("segment.code_many", summary) as ch:
+            resolver = _Resolver(self, ch.writer)
+            segments = [self._insert_segment(ch.writer, spec, resolver) for spec in specs]
+            ch.summary = summary or f"coded {len(segments)} segments"
+            ch.details = {"segments": len(segments)}
+        return segments
+
+    def code_in_vivo(
+        self, source: str | int, start: int, end: int, *, parent: CodeRef | None = None, coder: str | None = None
+    ) -> Segment:
+        """Make an in-vivo code named by the selected words, and code the selection with it."""
+        with self._change("segment.in_vivo", "") as ch:
+            w = ch.writer
+            resolver = _Resolver(self, w)
+            source_id, text = resolver.source(source)
+            check_span(text, start, end)
+            name = " ".join(text[start:end].split()).strip(" .,;:!?\"'")[:80]
+            if not name:
+                raise InvalidInput("select some words to make an in-vivo code")
+            existing = [c for c in w.codes() if c.name.casefold() == name.casefold()]
+            fields = {"example": text[start:end]}
+            code_id = existing[0].id if existing else self._insert_code(
+                w, name, parent, CodeOrigin.IN_VIVO, CodeStatus.ACTIVE, fields
+            )
+            seg = self._insert_segment(w, SegmentSpec(source_id, start, end, code_id, coder), _Resolver(self, w))
+            ch.summary = f"in-vivo code {name!r}"
+            ch.details = {"segment_id": seg.id, "code_id": code_id}
+        return seg
+
+    def _insert_segment(self, w: Writer, spec: SegmentSpec, resolver: "_Resolver | None" = None) -> Segment:
+        resolver = resolver or _Resolver(self, w)
+        source_id, text = resolver.source(spec.source)
+        check_span(text, spec.start, spec.end)
+        code_id = resolver.code(spec.code)
+        coder_id = resolver.coder(spec.coder)
+        created = now()
+        values = {
+            "guid": new_guid(),
+            "source_id": source_id,
+            "code_id": code_id,
+            "coder_id": coder_id,
+            "start": spec.start,
+            "end": spec.end,
+            "text": text[spec.start : spec.end],
+            "memo": spec.memo,
+            "created_at": created,
+        }
+        seg_id = w.insert("segment", values)
+        return Segment(seg_id, source_id, spec.start, spec.end, values["text"], code_id, coder_id, spec.memo)
+
+    def uncode(self, segment_id: int) -> Segment:
+        """Remove one segment (undo brings it back)."""
+        with self._change("segment.uncode", "") as ch:
+            seg = ch.writer.segment(segment_id)
+            if seg is None:
+                raise NotFound(f"no segment #{segment_id}")
+            ch.writer.delete("segment", seg.id)
+            ch.summary = f"uncoded segment #{seg.id} ({seg.text[:40]!r})"
+            ch.details = {"segment_id": seg.id}
+        return seg
+
+    def set_segment_memo(self, segment_id: int, memo: str) -> Segment:
+        """Write the memo of one segment."""
+        with self._change("segment.memo", f"memo on segment #{segment_id}") as ch:
+            if ch.writer.segment(segment_id) is None:
+                raise NotFound(f"no segment #{segment_id}")
+            ch.writer.update("segment", segment_id, {"memo": memo})
+        with self._read() as r:
+            return r.segment(segment_id)  # type: ignore[return-value]
+
+    def recode(self, segment_ids: Sequence[int], code: CodeRef) -> None:
+        """Move segments to another code."""
+        with self._change("segment.recode", "") as ch:
+            target = _resolve(ch.writer.codes(), code)
+            for seg_id in segment_ids:
+                if ch.writer.segment(seg_id) is None:
+                    raise NotFound(f"no segment #{seg_id}")
+                ch.writer.update("segment", seg_id, {"code_id": target.id})
+            ch.summary = f"moved {len(segment_ids)} segments to {target.name}"
+
+    # -- retrieval ---------------------------------------------------------------------
+    def segments(
+        self, *, code: CodeRef | None = None, source: str | int | None = None, coder: str | None = None
+    ) -> list[Segment]:
+        """Segments, optionally of one code (not its sub-codes), source or coder."""
+        code_ids = None if code is None else [self.code_by(code).id]
+        source_id = None if source is None else self.source(source).id
+        coder_ids = None if coder is None else [self._coder_by_name(coder)]
+        with self._read() as r:
+            return r.segments(code_ids=code_ids, source_id=source_id, coder_ids=coder_ids)
+
+    def extracts(
+        self,
+        code: CodeRef | Sequence[CodeRef] | None = None,
+        *,
+        subcodes: bool = True,
+        source: str | int | None = None,
+        coder: str | None = None,
+        where: Mapping[str, AttributeValue] | None = None,
+        exclude_interviewer: bool = False,
+        context: int = _CONTEXT,
+    ) -> list[Extract]:
+        """Coded extracts with context, by code (with sub-codes), source, coder and participant attributes."""
+        with self._read() as r:
+            codes = r.codes()
+            code_ids = None
+            if code is not None:
+                refs = [code] if isinstance(code, (str, int)) or hasattr(code, "parent_id") else list(code)
+                chosen = [_resolve(codes, ref) for ref in refs]  # type: ignore[arg-type]
+                ids = {c.id for c in chosen}
+                if subcodes:
+                    for c in chosen:
+                        ids.update(d.id for d in _descendants(codes, c.id))
+                code_ids = sorted(ids)
+            source_ids = None if source is None else [self.source(source).id]
+            coder_ids = None if coder is None else [self._coder_by_name(coder)]
+            rows = r.segment_rows(code_ids=code_ids, source_ids=source_ids, coder_ids=coder_ids)
+            allowed = _participants_where(r.attribute_values(), dict(r.participants()), where) if where else None
+        result = []
+        for row in rows:
+            if exclude_interviewer and row.role == Role.INTERVIEWER.value:
+                continue
+            if allowed is not None and row.participant not in allowed:
+                continue
+            result.append(_extract(row, context))
+        return result
+
+    def _coder_by_name(self, name: str) -> int:
+        for c in self.coders():
+            if c.name.casefold() == name.strip().casefold():
+                return c.id
+        raise NotFound(f"no coder named {name!r}")
+
+    def search(self, query: str, *, limit: int = 50, participants_only: bool = False) -> list[SearchHit]:
+        """Full-text search with snippets; ``participants_only`` drops hits in interviewer turns."""
+        if limit < 1:
+            raise InvalidInput("limit must be at least 1")
+        terms = parse_query(query).terms
+        with self._read() as r:
+            hits = r.search_passages(query, limit * 3 if participants_only else limit)
+            names = {s.id: s.name for s in r.sources()}
+            interviewer = _interviewer_spans(r.turns()) if participants_only else {}
+        result = []
+        for hit in hits:
+            offset, length = _first_match(hit.body, terms)
+            start = hit.start + offset
+            if participants_only and _inside(interviewer.get(hit.source_id, ()), start):
+                continue
+            snippet = _snippet(hit.body, offset, length)
+            result.append(SearchHit(hit.source_id, names.get(hit.source_id, "?"), start, start + length, snippet, hit.score))
+            if len(result) >= limit:
+                break
+        return result
+
+    def word_frequencies(
+        self, *, limit: int = 50, participants_only: bool = True, source: str | int | None = None
+    ) -> list[tuple[str, int]]:
+        """The most frequent words (stop words out), in participants' speech by default."""
+        source_ids = None if source is None else [self.source(source).id]
+        with self._read() as r:
+            texts = r.source_texts(source_ids)
+            turns = r.turns(None if source_ids is None else source_ids[0]) if participants_only else []
+        return word_frequencies(texts, turns if participants_only else None, limit)
+
+
+class _Resolver:
+    """Looks up sources, codes and coders once per transaction (bulk coding stays fast)."""
+
+    def __init__(self, project: CodingMixin, w: Writer) -> None:
+        self._project, self._w = project, w
+        self._sources: dict[str | int, tuple[int, str]] = {}
+        self._codes = None
+        self._coders: dict[str | None, int] = {}
+
+    def source(self, ref: str | int) -> tuple[int, str]:
+        if ref not in self._sources:
+            found = next((s for s in self._w.sources() if s.name == ref or s.id == ref), None)
+            if found is None and isinstance(ref, str) and ref.isdigit():
+                found = next((s for s in self._w.sources() if s.id == int(ref)), None)
+            if found is None:
+                raise NotFound(f"no source {ref!r}")
+            self._sources[ref] = (found.id, self._w.source_text(found.id) or "")
+        return self._sources[ref]
+
+    def code(self, ref: CodeRef) -> int:
+        if self._codes is None:
+            self._codes = self._w.codes()
+        return _resolve(self._codes, ref).id
+
+    def coder(self, name: str | None) -> int:
+        if name not in self._coders:
+            self._coders[name] = self._project._coder_id(self._w, name)
+        return self._coders[name]
+
+
+def _extract(row: SegmentRow, width: int) -> Extract:
+    before, after = row.before[-width:], row.after[:width]
+    if len(row.before) > width and " " in before:
+        before = before[before.index(" ") + 1 :]
+    if len(row.after) >= width and " " in after:
+        after = after[: after.rindex(" ")]
+    return Extract(
+        segment=row.segment,
+        code=row.code,
+        coder=row.coder,
+        source=row.source,
+        participant=row.participant,
+        speaker=row.speaker,
+        role=Role(row.role) if row.role else None,
+        before=before,
+        after=after,
+    )
+
+
+def _participants_where(
+    values: Mapping[int, Mapping[str, AttributeValue]], keys: Mapping[int, str], where: Mapping[str, AttributeValue]
+) -> set[str]:
+    chosen = set()
+    for pid, key in keys.items():
+        attrs = values.get(pid, {})
+        if all(_same(attrs.get(name), wanted) for name, wanted in where.items()):
+            chosen.add(key)
+    return chosen
+
+
+def _same(value: AttributeValue | None, wanted: AttributeValue) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float):
+        try:
+            return value == float(wanted)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return False
+    return str(value).casefold() == str(wanted).casefold()
+
+
+def _first_match(body: str, terms: Sequence[str]) -> tuple[int, int]:
+    lowered = body.casefold()
+    best = (0, 0)
+    for term in terms:
+        needle = term.rstrip("*")
+        index = lowered.find(needle)
+        if index >= 0 and (best == (0, 0) or index < best[0]):
+            length = len(needle)
+            if term.endswith("*"):
+                while index + length < len(body) and body[index + length].isalnum():
+                    length += 1
+            best = (index, length)
+    return best if best != (0, 0) else (0, min(len(body), 1))
+
+
+def _snippet(body: str, offset: int, length: int, width: int = 70) -> str:
+    lo, hi = max(0, offset - width), min(len(body), offset + length + width)
+    head = ("…" if lo > 0 else "") + body[lo:offset]
+    tail = body[offset + length : hi] + ("…" if hi < len(body) else "")
+    return f"{head}[{body[offset:offset + length]}]{tail}"
+
+
+def _interviewer_spans(turns: Sequence[Turn]) -> dict[int, list[tuple[int, int]]]:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for t in turns:
+        if t.role is Role.INTERVIEWER:
+            spans.setdefault(t.source_id, []).append((t.start, t.end))
+    return spans
+
+
+def _inside(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]

@@ -1,0 +1,348 @@
+"""Sources, turns, participants and their attributes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Callable, Collection, Mapping, Sequence
+
+from .. import ingest
+from ..errors import Conflict, InvalidInput, NotFound, ThematicaError
+from ..ingest.base import ReadDocument, SurveyMapping
+from ..model import AttributeDef, AttributeType, Participant, Role, Source, Turn
+from ..store import Writer
+from ..store.convert import attribute_from_text, attribute_to_text, now
+from ..text import decode, passages, sha256
+from .core import ProjectCore, new_guid
+
+_PARTICIPANT_STEM = re.compile(r"^((?:P|R|ID|Participant|Respondent)[-_ ]?\d+)(?:\b|_)", re.IGNORECASE)
+_CATEGORY_MAX = 12
+
+
+class SourcesMixin(ProjectCore):
+    """Bringing transcripts and participants in, and reading them back."""
+
+    # -- reading -----------------------------------------------------------------
+    def sources(self) -> list[Source]:
+        """All sources, by name."""
+        with self._read() as r:
+            return r.sources()
+
+    def source(self, ref: str | int) -> Source:
+        """A source by name or id."""
+        for src in self.sources():
+            if src.name == ref or (isinstance(ref, int) or str(ref).isdigit()) and src.id == int(ref):
+                return src
+        raise NotFound(f"no source {ref!r}")
+
+    def source_text(self, ref: str | int) -> str:
+        """A source's canonical text."""
+        source_id = self.source(ref).id
+        with self._read() as r:
+            return r.source_text(source_id) or ""
+
+    def source_original(self, ref: str | int) -> bytes:
+        """The bytes of the file a source was imported from."""
+        source_id = self.source(ref).id
+        with self._read() as r:
+            return r.source_original(source_id) or b""
+
+    def turns(self, source: str | int | None = None) -> list[Turn]:
+        """Speaker turns of one source, or of all."""
+        source_id = None if source is None else self.source(source).id
+        with self._read() as r:
+            return r.turns(source_id)
+
+    # -- import ----------------------------------------------------------------------
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        name: str | None = None,
+        participant: str | None = None,
+        encoding: str | None = None,
+        speaker_pattern: str | None = None,
+        interviewer_labels: Collection[str] | None = None,
+    ) -> Source:
+        """Import one transcript (TXT, MD, DOCX, PDF, RTF, ODT, VTT, SRT) as a source.
+
+        The file becomes one source with its speaker turns, in one transaction:
+        either all of it is in the project afterwards, or none of it.
+        """
+        doc = ingest.read_file(
+            Path(path), encoding=encoding, speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels
+        )
+        source_name = (name or doc.name).strip()
+        with self._change("source.import", f"imported {source_name} ({doc.kind})") as ch:
+            source_id = self._add_document(ch.writer, doc, source_name, participant)
+            ch.details = {"source_id": source_id, "file": doc.file_name, "turns": len(doc.turns)}
+        return self.source(source_id)
+
+    def import_files(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        progress: Callable[[Path], None] | None = None,
+        **options: object,
+    ) -> list[Source]:
+        """Import many files, each in its own transaction; stops at the first bad file.
+
+        Files imported before the bad one stay imported (each is whole).
+        """
+        imported = []
+        for path in paths:
+            try:
+                imported.append(self.import_file(path, **options))  # type: ignore[arg-type]
+            except ThematicaError as exc:
+                raise type(exc)(f"{Path(path).name}: {exc}") from exc
+            if progress:
+                progress(Path(path))
+        return imported
+
+    def import_survey(
+        self,
+        path: Path | str,
+        mapping: SurveyMapping,
+        *,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        types: Mapping[str, AttributeType | str] | None = None,
+    ) -> list[Source]:
+        """Import open-ended survey answers: one source per answer column, respondents as participants."""
+        data = ingest.read_survey(Path(path), mapping, encoding=encoding, sheet=sheet)
+        with self._change("survey.import", f"imported survey {Path(path).name}") as ch:
+            w = ch.writer
+            self._upsert_participants(w, data.respondents, create_missing=True, types=types)
+            ids = [self._add_document(w, doc, doc.name, None) for doc in data.documents]
+            ch.details = {"sources": ids, "respondents": len(data.respondents)}
+        return [s for s in self.sources() if s.id in ids]
+
+    def _add_document(self, w: Writer, doc: ReadDocument, name: str, participant: str | None) -> int:
+        if not name:
+            raise InvalidInput("a source needs a name")
+        if name in w.source_names():
+            raise Conflict(f"there is already a source named {name!r}; import it under another name")
+        keys = dict((key, pid) for pid, key in w.participants())
+        owner_key = participant or _owner_key(doc)
+        owner_id = None
+        if owner_key:
+            owner_id = keys.get(owner_key) or self._insert_participant(w, owner_key)
+            keys[owner_key] = owner_id
+        source_id = w.insert(
+            "source",
+            {
+                "guid": new_guid(),
+                "name": name,
+                "kind": doc.kind,
+                "text": doc.text,
+                "length": len(doc.text),
+                "participant_id": owner_id,
+                "sha256": sha256(doc.original),
+                "encoding": doc.encoding,
+                "file_name": doc.file_name,
+                "imported_at": now(),
+            },
+        )
+        w.insert("source_file", {"source_id": source_id, "data": doc.original})
+        rows = []
+        for index, span in enumerate(doc.turns):
+            pid = None
+            if span.role is Role.PARTICIPANT:
+                if span.participant_key:
+                    pid = keys.get(span.participant_key) or self._insert_participant(w, span.participant_key)
+                    keys[span.participant_key] = pid
+                else:
+                    pid = owner_id
+            rows.append(
+                {
+                    "source_id": source_id,
+                    "idx": index,
+                    "start": span.start,
+                    "end": span.end,
+                    "speaker": span.speaker,
+                    "role": span.role.value,
+                    "participant_id": pid,
+                    "begin": span.begin,
+                    "end_time": span.end_time,
+                }
+            )
+        w.insert_many("turn", rows)
+        w.index_passages(source_id, passages(doc.text))
+        return source_id
+
+    def _insert_participant(self, w: Writer, key: str) -> int:
+        return w.insert("participant", {"guid": new_guid(), "key": key, "created_at": now()})
+
+    # -- participants --------------------------------------------------------------------
+    def participants(self) -> list[Participant]:
+        """Participants with their typed attributes, by key."""
+        with self._read() as r:
+            values = r.attribute_values()
+            return [Participant(pid, key, values.get(pid, {})) for pid, key in r.participants()]
+
+    def participant(self, key: str) -> Participant:
+        """One participant by key."""
+        for p in self.participants():
+            if p.key == key:
+                return p
+        raise NotFound(f"no participant {key!r}")
+
+    def attributes(self) -> list[AttributeDef]:
+        """The attribute definitions (name, type, categories)."""
+        with self._read() as r:
+            return [d for _, d in r.attribute_defs()]
+
+    def import_participants(
+        self,
+        path: Path | str,
+        *,
+        id_column: str | None = None,
+        types: Mapping[str, AttributeType | str] | None = None,
+        create_missing: bool = False,
+        encoding: str | None = None,
+    ) -> list[Participant]:
+        """Import a participants CSV: an id column plus any attribute columns.
+
+        Each id must name a participant already in the project, or a source
+        (which is then linked to it); other ids are an error unless
+        ``create_missing``. Attribute types are inferred (number, date,
+        category, text) unless given in ``types``.
+        """
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+        rows = list(csv.DictReader(io.StringIO(decode(raw, encoding).text)))
+        if not rows:
+            raise InvalidInput(f"{path.name} has no rows")
+        columns = list(rows[0].keys())
+        key_col = id_column or columns[0]
+        if key_col not in columns:
+            raise InvalidInput(f"{path.name} has no column {key_col!r} (columns: {', '.join(columns)})")
+        table: dict[str, dict[str, str]] = {}
+        for number, row in enumerate(rows, start=2):
+            key = (row.get(key_col) or "").strip()
+            if not key:
+                raise InvalidInput(f"{path.name} line {number}: empty {key_col!r}")
+            if key in table:
+                raise InvalidInput(f"{path.name} line {number}: participant {key!r} appears twice")
+            table[key] = {c: (v or "").strip() for c, v in row.items() if c and c != key_col}
+        with self._change("participants.import", f"imported {len(table)} participants from {path.name}") as ch:
+            self._upsert_participants(ch.writer, table, create_missing=create_missing, types=types)
+        return self.participants()
+
+    def _upsert_participants(
+        self,
+        w: Writer,
+        table: Mapping[str, Mapping[str, str]],
+        *,
+        create_missing: bool,
+        types: Mapping[str, AttributeType | str] | None,
+    ) -> None:
+        keys = {key: pid for pid, key in w.participants()}
+        by_source = {s.name: s for s in w.sources()}
+        unknown = [k for k in table if k not in keys and k not in by_source]
+        if unknown and not create_missing:
+            raise NotFound(
+                f"{len(unknown)} id(s) match no participant or source: {', '.join(unknown[:10])}"
+                + (" ..." if len(unknown) > 10 else "")
+                + " (import their transcripts first, or allow new participants)"
+            )
+        for key in table:
+            if key not in keys:
+                keys[key] = self._insert_participant(w, key)
+            src = by_source.get(key)
+            if src is not None and src.participant_id != keys[key]:
+                w.update("source", src.id, {"participant_id": keys[key]})
+        defs = {d.name: (aid, d) for aid, d in w.attribute_defs()}
+        columns = sorted({c for values in table.values() for c in values})
+        for column in columns:
+            cells = [values.get(column, "") for values in table.values()]
+            wanted = AttributeType((types or {}).get(column) or _infer_type(cells, defs.get(column)))
+            present = [c for c in cells if c]
+            categories = sorted(set(present)) if wanted is AttributeType.CATEGORY else []
+            if column in defs:
+                aid, old = defs[column]
+                if old.type is not wanted:
+                    raise Conflict(f"attribute {column!r} is {old.type.value}, not {wanted.value}")
+                if categories:
+                    merged = sorted(set(old.categories) | set(categories))
+                    w.update("attribute_def", aid, {"categories": json.dumps(merged)})
+            else:
+                aid = w.insert(
+                    "attribute_def", {"name": column, "type": wanted.value, "categories": json.dumps(categories)}
+                )
+            for key, values in table.items():
+                cell = values.get(column, "")
+                if not cell:
+                    continue
+                try:
+                    stored = attribute_to_text(attribute_from_text(wanted, cell))
+                except InvalidInput as exc:
+                    raise InvalidInput(f"participant {key}, {column}: {exc}") from None
+                existing = w.attribute_value_id(keys[key], aid)
+                if existing is None:
+                    w.insert("attribute_value", {"participant_id": keys[key], "attribute_id": aid, "value": stored})
+                else:
+                    w.update("attribute_value", existing, {"value": stored})
+
+    def link_source(self, source: str | int, participant: str | None) -> Source:
+        """Link a source to a participant (or unlink it with None)."""
+        src = self.source(source)
+        with self._change("source.link", f"linked {src.name} to {participant or 'nobody'}") as ch:
+            pid = None
+            if participant is not None:
+                keys = {key: p for p, key in ch.writer.participants()}
+                if participant not in keys:
+                    raise NotFound(f"no participant {participant!r}")
+                pid = keys[participant]
+            ch.writer.update("source", src.id, {"participant_id": pid})
+        return self.source(src.id)
+
+
+def _owner_key(doc: ReadDocument) -> str | None:
+    """The participant a transcript belongs to: the one P-label in its turns, else an id-like file stem."""
+    labelled = {t.participant_key for t in doc.turns if t.participant_key}
+    if len(labelled) == 1:
+        return labelled.pop()
+    if labelled:
+        return None  # a group interview: each turn names its own participant
+    match = _PARTICIPANT_STEM.match(doc.name)
+    return match.group(1) if match else None
+
+
+def _infer_type(cells: Sequence[str], existing: tuple[int, AttributeDef] | None) -> AttributeType:
+    if existing is not None:
+        return existing[1].type
+    present = [c for c in cells if c]
+    if not present:
+        return AttributeType.TEXT
+    if all(_is_number(c) for c in present):
+        return AttributeType.NUMBER
+    if all(_is_date(c) for c in present):
+        return AttributeType.DATE
+    distinct = len(set(present))
+    if distinct <= _CATEGORY_MAX and distinct <= max(2, len(present) // 2):
+        return AttributeType.CATEGORY
+    return AttributeType.TEXT
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

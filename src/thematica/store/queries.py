@@ -1,0 +1,261 @@
+"""The read path: every query a Project needs, returning model objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, func, select, text
+from sqlalchemy.engine import Connection
+
+from ..errors import InvalidInput
+from ..model import AttributeDef, AttributeValue, AuditEvent, Code, Coder, Memo, MemoTarget, Segment, Source, Turn
+from . import convert, fulltext, schema
+
+_CONTEXT_WINDOW = 160
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """A segment joined with what a reader of it needs: names and raw context windows."""
+
+    segment: Segment
+    code: str
+    coder: str
+    source: str
+    participant: str | None
+    speaker: str | None
+    role: str | None
+    before: str
+    after: str
+
+
+class Reader:
+    """Read-only queries on one connection."""
+
+    fulltext = fulltext
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- settings -----------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        """All project settings."""
+        return {r.key: r.value for r in self.conn.execute(select(schema.meta))}
+
+    # -- coders and participants ------------------------------------------------
+    def coders(self) -> list[Coder]:
+        return [convert.coder(r) for r in self.conn.execute(select(schema.coder).order_by(schema.coder.c.id))]
+
+    def participants(self) -> list[tuple[int, str]]:
+        """(id, key) of every participant, in key order."""
+        p = schema.participant
+        return [(r.id, r.key) for r in self.conn.execute(select(p.c.id, p.c.key).order_by(p.c.key))]
+
+    def attribute_defs(self) -> list[tuple[int, AttributeDef]]:
+        a = schema.attribute_def
+        return [(r.id, convert.attribute_def(r)) for r in self.conn.execute(select(a).order_by(a.c.id))]
+
+    def attribute_values(self) -> dict[int, dict[str, AttributeValue]]:
+        """participant id -> {attribute name: typed value}."""
+        a, v = schema.attribute_def, schema.attribute_value
+        rows = self.conn.execute(
+            select(v.c.participant_id, a.c.name, a.c.type, v.c.value).join(a, a.c.id == v.c.attribute_id)
+        )
+        values: dict[int, dict[str, AttributeValue]] = {}
+        for r in rows:
+            kind = convert.AttributeType(r.type)
+            values.setdefault(r.participant_id, {})[r.name] = convert.attribute_from_text(kind, r.value)
+        return values
+
+    def attribute_value_id(self, participant_id: int, attribute_id: int) -> int | None:
+        v = schema.attribute_value
+        return self.conn.execute(
+            select(v.c.id).where(and_(v.c.participant_id == participant_id, v.c.attribute_id == attribute_id))
+        ).scalar()
+
+    # -- sources and turns ----------------------------------------------------
+    def sources(self) -> list[Source]:
+        s, t = schema.source, schema.turn
+        counts = select(t.c.source_id, func.count().label("n")).group_by(t.c.source_id).subquery()
+        cols = [c for c in s.c if c.name != "text"]
+        rows = self.conn.execute(
+            select(*cols, func.coalesce(counts.c.n, 0).label("n"))
+            .outerjoin(counts, counts.c.source_id == s.c.id)
+            .order_by(s.c.name)
+        )
+        return [convert.source(r, r.n) for r in rows]
+
+    def source_text(self, source_id: int) -> str | None:
+        return self.conn.execute(select(schema.source.c.text).where(schema.source.c.id == source_id)).scalar()
+
+    def source_texts(self, source_ids: Iterable[int] | None = None) -> dict[int, str]:
+        s = schema.source
+        query = select(s.c.id, s.c.text)
+        if source_ids is not None:
+            query = query.where(s.c.id.in_(list(source_ids)))
+        return {r.id: r.text for r in self.conn.execute(query)}
+
+    def source_original(self, source_id: int) -> bytes | None:
+        f = schema.source_file
+        return self.conn.execute(select(f.c.data).where(f.c.source_id == source_id)).scalar()
+
+    def source_names(self) -> set[str]:
+        return set(self.conn.execute(select(schema.source.c.name)).scalars())
+
+    def turns(self, source_id: int | None = None) -> list[Turn]:
+        t = schema.turn
+        query = select(t).order_by(t.c.source_id, t.c.start)
+        if source_id is not None:
+            query = query.where(t.c.source_id == source_id)
+        return [convert.turn(r) for r in self.conn.execute(query)]
+
+    # -- codebook and coding --------------------------------------------------
+    def codes(self, include_deleted: bool = False) -> list[Code]:
+        c = schema.code
+        query = select(c).order_by(c.c.id)
+        if not include_deleted:
+            query = query.where(c.c.deleted == 0)
+        return [convert.code(r) for r in self.conn.execute(query)]
+
+    def segments(
+        self,
+        code_ids: Sequence[int] | None = None,
+        source_id: int | None = None,
+        coder_ids: Sequence[int] | None = None,
+        include_deleted_codes: bool = False,
+    ) -> list[Segment]:
+        """Segments in text order; those of deleted codes only when asked."""
+        g, c = schema.segment, schema.code
+        query = select(g).order_by(g.c.source_id, g.c.start, g.c.end, g.c.id)
+        if not include_deleted_codes:
+            query = query.join(c, c.c.id == g.c.code_id).where(c.c.deleted == 0)
+        if code_ids is not None:
+            query = query.where(g.c.code_id.in_(list(code_ids)))
+        if source_id is not None:
+            query = query.where(g.c.source_id == source_id)
+        if coder_ids is not None:
+            query = query.where(g.c.coder_id.in_(list(coder_ids)))
+        return [convert.segment(r) for r in self.conn.execute(query)]
+
+    def segment(self, segment_id: int) -> Segment | None:
+        row = self.conn.execute(select(schema.segment).where(schema.segment.c.id == segment_id)).first()
+        return convert.segment(row) if row else None
+
+    def segment_rows(
+        self,
+        code_ids: Sequence[int] | None = None,
+        source_ids: Sequence[int] | None = None,
+        coder_ids: Sequence[int] | None = None,
+    ) -> list[SegmentRow]:
+        """Segments with code, coder, source, participant, speaker and raw context windows."""
+        g, c, k, s, p, t = (schema.segment, schema.code, schema.coder, schema.source, schema.participant, schema.turn)
+        w = _CONTEXT_WINDOW
+        turn_at = (
+            select(t.c.id)
+            .where(and_(t.c.source_id == g.c.source_id, t.c.start <= g.c.start))
+            .order_by(t.c.start.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        t2 = t.alias("t2")
+        p2 = p.alias("p2")
+        query = (
+            select(
+                g,
+                c.c.name.label("code_name"),
+                k.c.name.label("coder_name"),
+                s.c.name.label("source_name"),
+                func.coalesce(p2.c.key, p.c.key).label("participant_key"),
+                t2.c.speaker,
+                t2.c.role,
+                func.substr(s.c.text, func.max(1, g.c.start - w + 1), func.min(w, g.c.start)).label("before"),
+                func.substr(s.c.text, g.c.end + 1, w).label("after"),
+            )
+            .join(c, c.c.id == g.c.code_id)
+            .join(k, k.c.id == g.c.coder_id)
+            .join(s, s.c.id == g.c.source_id)
+            .outerjoin(p, p.c.id == s.c.participant_id)
+            .outerjoin(t2, t2.c.id == turn_at)
+            .outerjoin(p2, p2.c.id == t2.c.participant_id)
+            .where(c.c.deleted == 0)
+            .order_by(s.c.name, g.c.start, g.c.end, g.c.id)
+        )
+        if code_ids is not None:
+            query = query.where(g.c.code_id.in_(list(code_ids)))
+        if source_ids is not None:
+            query = query.where(g.c.source_id.in_(list(source_ids)))
+        if coder_ids is not None:
+            query = query.where(g.c.coder_id.in_(list(coder_ids)))
+        return [
+            SegmentRow(
+                segment=convert.segment(r),
+                code=r.code_name,
+                coder=r.coder_name,
+                source=r.source_name,
+                participant=r.participant_key,
+                speaker=r.speaker,
+                role=r.role,
+                before=r.before or "",
+                after=r.after or "",
+            )
+            for r in self.conn.execute(query)
+        ]
+
+    def segment_counts(self) -> list[tuple[int, int, int]]:
+        """(code id, coder id, number of segments) for every pair that has any."""
+        g = schema.segment
+        rows = self.conn.execute(
+            select(g.c.code_id, g.c.coder_id, func.count()).group_by(g.c.code_id, g.c.coder_id)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # -- memos and audit --------------------------------------------------------
+    def memos(self, target: MemoTarget | None = None, target_id: int | None = None) -> list[Memo]:
+        m = schema.memo
+        query = select(m).order_by(m.c.id)
+        if target is not None:
+            query = query.where(m.c.target == target.value)
+        if target_id is not None:
+            query = query.where(m.c.target_id == target_id)
+        return [convert.memo(r) for r in self.conn.execute(query)]
+
+    def audit_events(self, limit: int | None = None) -> list[AuditEvent]:
+        """Newest first."""
+        a = schema.audit_event
+        query = select(a).order_by(a.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return [convert.audit_event(r) for r in self.conn.execute(query)]
+
+    def last_undoable_event(self) -> AuditEvent | None:
+        """The newest event that is neither undone nor itself an undo."""
+        a = schema.audit_event
+        row = self.conn.execute(
+            select(a)
+            .where(and_(a.c.undone_by.is_(None), a.c.undo_of.is_(None), a.c.operation != "init"))
+            .order_by(a.c.id.desc())
+            .limit(1)
+        ).first()
+        return convert.audit_event(row) if row else None
+
+    def count(self, table: str, **where: Any) -> int:
+        tbl = schema.TABLES[table]
+        query = select(func.count()).select_from(tbl)
+        for column, value in where.items():
+            query = query.where(tbl.c[column] == value)
+        return int(self.conn.execute(query).scalar() or 0)
+
+    # -- search -------------------------------------------------------------------
+    def search_passages(self, query: str, limit: int) -> list[fulltext.PassageHit]:
+        """Passages matching a user query, best first."""
+        return fulltext.search(self.conn, query, limit)
+
+    def check_integrity(self) -> list[str]:
+        """SQLite's own integrity check plus foreign keys; empty when all is well."""
+        problems = [r[0] for r in self.conn.execute(text("PRAGMA integrity_check")) if r[0] != "ok"]
+        problems += [str(tuple(r)) for r in self.conn.execute(text("PRAGMA foreign_key_check"))]
+        return problems
+
+
+__all__ = ["Reader", "SegmentRow", "InvalidInput"]

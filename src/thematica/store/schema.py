@@ -1,0 +1,184 @@
+"""The tables of a project, as SQLAlchemy Core metadata.
+
+This is the schema the newest migration produces; tests check that the two
+agree. Timestamps are ISO-8601 text in UTC; offsets are code points.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger on PostgreSQL, INTEGER (rowid alias) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+coder = Table(
+    "coder",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+)
+
+participant = Table(
+    "participant",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+attribute_def = Table(
+    "attribute_def",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("type", String(16), nullable=False),
+    Column("categories", Text, nullable=False, default="[]"),
+)
+
+attribute_value = Table(
+    "attribute_value",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("participant_id", Id, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False),
+    Column("attribute_id", Id, ForeignKey("attribute_def.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("participant_id", "attribute_id"),
+)
+
+source = Table(
+    "source",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(400), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("length", Integer, nullable=False),
+    Column("participant_id", Id, ForeignKey("participant.id", ondelete="SET NULL"), nullable=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("encoding", String(32), nullable=True),
+    Column("file_name", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+)
+
+source_file = Table(
+    "source_file",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+turn = Table(
+    "turn",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("speaker", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("participant_id", Id, ForeignKey("participant.id", ondelete="SET NULL"), nullable=True),
+    Column("begin", Float, nullable=True),
+    Column("end_time", Float, nullable=True),
+    Index("ix_turn_source_start", "source_id", "start"),
+)
+
+code = Table(
+    "code",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(400), nullable=False),
+    Column("parent_id", Id, ForeignKey("code.id"), nullable=True, index=True),
+    Column("colour", String(16), nullable=False, default=""),
+    Column("definition", Text, nullable=False, default=""),
+    Column("inclusion", Text, nullable=False, default=""),
+    Column("exclusion", Text, nullable=False, default=""),
+    Column("example", Text, nullable=False, default=""),
+    Column("origin", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("deleted", Integer, nullable=False, default=0),
+    Column("created_at", String(32), nullable=False),
+)
+
+segment = Table(
+    "segment",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Id, ForeignKey("code.id"), nullable=False, index=True),
+    Column("coder_id", Id, ForeignKey("coder.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("memo", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_segment_source_start", "source_id", "start"),
+)
+
+memo = Table(
+    "memo",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("target", String(16), nullable=False),
+    Column("target_id", Id, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("phase", Integer, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_memo_target", "target", "target_id"),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("phase", Integer, nullable=False),
+    Column("operation", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("details", Text, nullable=False, default="{}"),
+    Column("changes", Text, nullable=False, default="[]"),
+    Column("undone_by", Id, nullable=True),
+    Column("undo_of", Id, nullable=True),
+)
+
+#: Tables whose rows an audit event may insert, update or delete (by name).
+TABLES: dict[str, Table] = {t.name: t for t in metadata.sorted_tables}
