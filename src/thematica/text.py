@@ -162,3 +162,29 @@ def passages(text: str, max_chars: int = 1000) -> list[tuple[int, str]]:
         if line.strip():
             result.append((start, line))
     return result
+
+
+def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+    """The span of ``quote`` in ``text`` (quote canonicalised first).
+
+    Raises :class:`InvalidInput` when it is absent, or when it occurs more
+    than once and ``occurrence`` (1-based) does not say which.
+    """
+    needle = canonicalise(quote).strip()
+    if not needle:
+        raise InvalidInput("the quote is empty")
+    starts = []
+    index = text.find(needle)
+    while index >= 0:
+        starts.append(index)
+        index = text.find(needle, index + 1)
+    if not starts:
+        raise InvalidInput(f"the text does not contain {needle[:60]!r}")
+    if occurrence is None:
+        if len(starts) > 1:
+            raise InvalidInput(f"{needle[:60]!r} occurs {len(starts)} times; say which occurrence")
+        occurrence = 1
+    if not 1 <= occurrence <= len(starts):
+        raise InvalidInput(f"{needle[:60]!r} occurs {len(starts)} times, not {occurrence}")
+    start = starts[occurrence - 1]
+    return start, start + len(needle)

@@ -16,8 +16,8 @@ preceded by a timestamp (``[00:01:02] Interviewer: ...``)::
 A bare name (one to three capitalised words, lower-case particles such as
 "de" allowed) counts only if the same label occurs on at least two label
 lines, so a lone "Note:" or "Monday:" is not taken for a speaker; structural
-labels (P03, Participant 3, Q, A, Speaker 2 ...) and interviewer labels
-count at once. A few words that head lines but never name speakers (Note,
+labels (P03, Participant 3, Q, A, Speaker 2 ...), interviewer labels and
+the distinctive "Name  0:01" lines count at once. A few words that head lines but never name speakers (Note,
 Date, Laughs ...) are never labels.
 """
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
@@ -99,7 +99,7 @@ class TurnRules:
     ) -> TurnRules:
         """Validate and compile the user's options."""
         labels = DEFAULT_INTERVIEWER_LABELS if interviewer_labels is None else interviewer_labels
-        folded = frozenset(_fold(label) for label in labels if label.strip())
+        folded = frozenset(fold(label) for label in labels if label.strip())
         return cls(_compile(pattern) if pattern is not None else None, folded)
 
 
@@ -115,7 +115,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
-def _fold(label: str) -> str:
+def fold(label: str) -> str:
+    """A label as compared: NFC, single spaces, case-folded."""
     return " ".join(unicodedata.normalize("NFC", label).split()).casefold()
 
 
@@ -129,17 +130,16 @@ def seconds(stamp: str) -> float:
 
 def speaker_role(speaker: str, rules: TurnRules) -> tuple[Role, str | None]:
     """The role of ``speaker`` and, for a ``P\\d+`` label, its participant key."""
-    folded = _fold(speaker)
+    folded = fold(speaker)
     base = _TRAILING_NUMBER.sub("", folded)
-    role = Role.INTERVIEWER if folded in rules.interviewer or base in rules.interviewer else (
-        Role.PARTICIPANT
-    )
+    interviewer = folded in rules.interviewer or base in rules.interviewer
+    role = Role.INTERVIEWER if interviewer else Role.PARTICIPANT
     return role, speaker if re.fullmatch(r"P\d+", speaker) else None
 
 
 def _name_kind(name: str, rules: TurnRules) -> bool | None:
     """True for a structural/interviewer label, False for a plausible bare name, else None."""
-    folded = _fold(name)
+    folded = fold(name)
     if folded in _NOT_SPEAKERS or len(name) > 60:
         return None
     if _KNOWN.fullmatch(name) or folded in rules.interviewer:
@@ -176,13 +176,15 @@ def find_label(line: str, rules: TurnRules) -> LabelHit | None:
     if known is None:
         return None
     stamp = match.group("ts") or match.group("ts3") or match.group("ts4")
+    # "Name  0:01" alone on a line is distinctive enough to count the first time.
+    known = known or match.group("n3") is not None
     return LabelHit(name, match.end(), known, seconds(stamp) if stamp else None)
 
 
-def accepted(hits: list[LabelHit]) -> set[str]:
-    """Folded bare names that occur on two or more label lines (so count as speakers)."""
-    counts = Counter(_fold(hit.speaker) for hit in hits if not hit.known)
-    return {name for name, count in counts.items() if count >= 2}
+def accepted(hits: Iterable[LabelHit]) -> Callable[[LabelHit], bool]:
+    """A test for which of ``hits`` are speakers: known labels, and bare names seen twice."""
+    counts = Counter(fold(hit.speaker) for hit in hits if not hit.known)
+    return lambda hit: hit.known or counts[fold(hit.speaker)] >= 2
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -218,8 +220,8 @@ def find_turns(text: str, rules: TurnRules) -> tuple[TurnSpan, ...]:
         if hit is not None:
             found.append((position, hit))
         position += len(line) + 1
-    names = accepted([hit for _, hit in found])
-    found = [(at, hit) for at, hit in found if hit.known or _fold(hit.speaker) in names]
+    is_speaker = accepted(hit for _, hit in found)
+    found = [(at, hit) for at, hit in found if is_speaker(hit)]
     turns: list[TurnSpan] = []
     for index, (line_start, hit) in enumerate(found):
         limit = found[index + 1][0] if index + 1 < len(found) else len(text)

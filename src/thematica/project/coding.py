@@ -11,7 +11,7 @@ from ..errors import InvalidInput, NotFound
 from ..model import AttributeValue, CodeOrigin, CodeStatus, Extract, Role, SearchHit, Segment, Turn
 from ..store import SegmentRow, Writer, parse_query
 from ..store.convert import now
-from ..text import check_span
+from ..text import check_span, find_quote
 from .codebook import CodebookMixin, CodeRef, _descendants, _resolve
 from .core import new_guid
 from .sources import SourcesMixin
@@ -50,6 +50,20 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             ch.summary = f"coded {seg.text[:40]!r} with #{seg.code_id}"
             ch.details = {"segment_id": seg.id, "source_id": seg.source_id, "code_id": seg.code_id}
         return seg
+
+    def code_quote(
+        self,
+        source: str | int,
+        quote: str,
+        code: CodeRef,
+        *,
+        occurrence: int | None = None,
+        coder: str | None = None,
+        memo: str = "",
+    ) -> Segment:
+        """Code the place in ``source`` where ``quote`` occurs (it must be unambiguous, or name the occurrence)."""
+        start, end = find_quote(self.source_text(source), quote, occurrence)
+        return self.code(source, start, end, code, coder=coder, memo=memo)
 
     def code_many(self, specs: Iterable[SegmentSpec], summary: str = "") -> list[Segment]:
         """Code many segments in one transaction and one audit event (all or nothing)."""

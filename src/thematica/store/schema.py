@@ -48,6 +48,7 @@ coder = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("role", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True
 )
 
 participant = Table(
@@ -57,6 +58,7 @@ participant = Table(
     Column("guid", String(36), nullable=False, unique=True),
     Column("key", String(200), nullable=False, unique=True),
     Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True
 )
 
 attribute_def = Table(
@@ -66,6 +68,7 @@ attribute_def = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("type", String(16), nullable=False),
     Column("categories", Text, nullable=False, default="[]"),
+    sqlite_autoincrement=True
 )
 
 attribute_value = Table(
@@ -76,6 +79,7 @@ attribute_value = Table(
     Column("attribute_id", Id, ForeignKey("attribute_def.id", ondelete="CASCADE"), nullable=False),
     Column("value", Text, nullable=False),
     UniqueConstraint("participant_id", "attribute_id"),
+    sqlite_autoincrement=True
 )
 
 source = Table(
@@ -92,6 +96,7 @@ source = Table(
     Column("encoding", String(32), nullable=True),
     Column("file_name", Text, nullable=False),
     Column("imported_at", String(32), nullable=False),
+    sqlite_autoincrement=True
 )
 
 source_file = Table(
@@ -100,6 +105,7 @@ source_file = Table(
     Column("id", Id, primary_key=True),
     Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, unique=True),
     Column("data", LargeBinary, nullable=False),
+    sqlite_autoincrement=True
 )
 
 turn = Table(
@@ -116,6 +122,7 @@ turn = Table(
     Column("begin", Float, nullable=True),
     Column("end_time", Float, nullable=True),
     Index("ix_turn_source_start", "source_id", "start"),
+    sqlite_autoincrement=True
 )
 
 code = Table(
@@ -134,6 +141,7 @@ code = Table(
     Column("status", String(16), nullable=False),
     Column("deleted", Integer, nullable=False, default=0),
     Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True
 )
 
 segment = Table(
@@ -150,6 +158,7 @@ segment = Table(
     Column("memo", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
     Index("ix_segment_source_start", "source_id", "start"),
+    sqlite_autoincrement=True
 )
 
 memo = Table(
@@ -163,6 +172,7 @@ memo = Table(
     Column("author", String(200), nullable=False),
     Column("created_at", String(32), nullable=False),
     Index("ix_memo_target", "target", "target_id"),
+    sqlite_autoincrement=True
 )
 
 audit_event = Table(
@@ -178,6 +188,7 @@ audit_event = Table(
     Column("changes", Text, nullable=False, default="[]"),
     Column("undone_by", Id, nullable=True),
     Column("undo_of", Id, nullable=True),
+    sqlite_autoincrement=True
 )
 
 #: Tables whose rows an audit event may insert, update or delete (by name).

@@ -23,7 +23,8 @@ def upgrade() -> None:
     sa.Column('type', sa.String(length=16), nullable=False),
     sa.Column('categories', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attribute_def')),
-    sa.UniqueConstraint('name', name=op.f('uq_attribute_def_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_attribute_def_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('audit_event',
     sa.Column('id', ID, nullable=False),
@@ -36,7 +37,8 @@ def upgrade() -> None:
     sa.Column('changes', sa.Text(), nullable=False),
     sa.Column('undone_by', ID, nullable=True),
     sa.Column('undo_of', ID, nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event')),
+    sqlite_autoincrement=True
     )
     op.create_table('code',
     sa.Column('id', ID, nullable=False),
@@ -54,7 +56,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['code.id'], name=op.f('fk_code_parent_id_code')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_code')),
-    sa.UniqueConstraint('guid', name=op.f('uq_code_guid'))
+    sa.UniqueConstraint('guid', name=op.f('uq_code_guid')),
+    sqlite_autoincrement=True
     )
     op.create_index(op.f('ix_code_parent_id'), 'code', ['parent_id'], unique=False)
     op.create_table('coder',
@@ -65,7 +68,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coder')),
     sa.UniqueConstraint('guid', name=op.f('uq_coder_guid')),
-    sa.UniqueConstraint('name', name=op.f('uq_coder_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_coder_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('memo',
     sa.Column('id', ID, nullable=False),
@@ -75,7 +79,8 @@ def upgrade() -> None:
     sa.Column('phase', sa.Integer(), nullable=False),
     sa.Column('author', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.String(length=32), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_memo'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_memo')),
+    sqlite_autoincrement=True
     )
     op.create_index('ix_memo_target', 'memo', ['target', 'target_id'], unique=False)
     op.create_table('meta',
@@ -90,7 +95,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant')),
     sa.UniqueConstraint('guid', name=op.f('uq_participant_guid')),
-    sa.UniqueConstraint('key', name=op.f('uq_participant_key'))
+    sa.UniqueConstraint('key', name=op.f('uq_participant_key')),
+    sqlite_autoincrement=True
     )
     op.create_table('attribute_value',
     sa.Column('id', ID, nullable=False),
@@ -100,7 +106,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['attribute_id'], ['attribute_def.id'], name=op.f('fk_attribute_value_attribute_id_attribute_def'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_attribute_value_participant_id_participant'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attribute_value')),
-    sa.UniqueConstraint('participant_id', 'attribute_id', name=op.f('uq_attribute_value_participant_id'))
+    sa.UniqueConstraint('participant_id', 'attribute_id', name=op.f('uq_attribute_value_participant_id')),
+    sqlite_autoincrement=True
     )
     op.create_table('source',
     sa.Column('id', ID, nullable=False),
@@ -117,7 +124,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_source_participant_id_participant'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source')),
     sa.UniqueConstraint('guid', name=op.f('uq_source_guid')),
-    sa.UniqueConstraint('name', name=op.f('uq_source_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_source_name')),
+    sqlite_autoincrement=True
     )
     op.create_index(op.f('ix_source_sha256'), 'source', ['sha256'], unique=False)
     op.create_table('segment',
@@ -135,7 +143,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_segment_coder_id_coder')),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], name=op.f('fk_segment_source_id_source'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_segment')),
-    sa.UniqueConstraint('guid', name=op.f('uq_segment_guid'))
+    sa.UniqueConstraint('guid', name=op.f('uq_segment_guid')),
+    sqlite_autoincrement=True
     )
     op.create_index(op.f('ix_segment_code_id'), 'segment', ['code_id'], unique=False)
     op.create_index(op.f('ix_segment_coder_id'), 'segment', ['coder_id'], unique=False)
@@ -146,7 +155,8 @@ def upgrade() -> None:
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], name=op.f('fk_source_file_source_id_source'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source_file')),
-    sa.UniqueConstraint('source_id', name=op.f('uq_source_file_source_id'))
+    sa.UniqueConstraint('source_id', name=op.f('uq_source_file_source_id')),
+    sqlite_autoincrement=True
     )
     op.create_table('turn',
     sa.Column('id', ID, nullable=False),
@@ -161,7 +171,8 @@ def upgrade() -> None:
     sa.Column('end_time', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_turn_participant_id_participant'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], name=op.f('fk_turn_source_id_source'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_turn'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_turn')),
+    sqlite_autoincrement=True
     )
     op.create_index('ix_turn_source_start', 'turn', ['source_id', 'start'], unique=False)
 

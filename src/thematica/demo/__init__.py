@@ -1,0 +1,88 @@
+"""The bundled example study: SYNTHETIC interviews modelled on a Recovery College study.
+
+Eight fictional interviews with clinicians who co-deliver Recovery College
+workshops with Peer Trainers, their participants' attributes, a codebook,
+Researcher A's coding of all eight and Researcher B's independent coding of
+four. ``build_demo`` builds a fresh project from these files through the
+public API only, exactly as a researcher would.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+from ..errors import InvalidInput
+from ..model import Phase
+from ..project import Project, SegmentSpec, init_project
+from ..text import find_quote
+
+PROJECT_FILE = "recovery-college.thematica"
+RESEARCH_QUESTION = (
+    "How do clinicians who co-deliver Recovery College workshops with Peer Trainers experience "
+    "co-production, and how does it affect their clinical practice?"
+)
+TRANSCRIPT_SUFFIXES = (".docx", ".txt", ".vtt")
+
+
+def data_dir() -> Path:
+    """The folder of the example study's files, inside the installed package."""
+    return Path(str(resources.files(__package__) / "data"))
+
+
+def transcript_files() -> list[Path]:
+    """The example transcripts, P01 to P08."""
+    return sorted(p for p in data_dir().iterdir() if p.suffix in TRANSCRIPT_SUFFIXES and p.stem.startswith("P"))
+
+
+def read_coding() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(source, coder) -> [(code, quote)], from every coding_*.csv."""
+    coding: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for path in sorted(data_dir().glob("coding_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                coding[(row["source"], row["coder"])].append((row["code"], row["quote"]))
+    return dict(coding)
+
+
+def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
+    """Build the example project in ``out`` (replacing an earlier demo project there)."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / PROJECT_FILE
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    data = data_dir()
+    project = init_project(target, name="Recovery College co-production (SYNTHETIC example)", actor=actor)
+    project.set_setting("research_question", RESEARCH_QUESTION)
+    with (data / "coders.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            project.add_coder(row["name"], row["role"])
+    for row in _rows(data / "journal.csv")[:1]:
+        project.add_journal_entry(row["text"])
+    project.import_files(transcript_files())
+    project.import_participants(data / "participants.csv", types={"band": "category"})
+    project.import_codebook_csv(data / "codebook.csv")
+    project.set_phase(Phase.GENERATE_CODES)
+    for row in _rows(data / "journal.csv")[1:]:
+        project.add_journal_entry(row["text"])
+    for (source, coder), items in sorted(read_coding().items()):
+        text = project.source_text(source)
+        specs = []
+        for code, quote in items:
+            try:
+                start, end = find_quote(text, quote)
+            except InvalidInput as exc:
+                raise InvalidInput(f"demo coding of {source} by {coder}: {exc}") from None
+            specs.append(SegmentSpec(source, start, end, code, coder))
+        project.code_many(specs, summary=f"{coder} coded {source} ({len(specs)} segments)")
+    return project
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+__all__ = ["build_demo", "data_dir", "transcript_files", "read_coding", "PROJECT_FILE", "RESEARCH_QUESTION"]
