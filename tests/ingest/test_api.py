@@ -15,6 +15,15 @@ def test_all_names_exist_and_are_documented() -> None:
 
 def test_suffixes() -> None:
     assert set(ingest.SUPPORTED_SUFFIXES) == {
-        ".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".rtf", ".odt", ".vtt", ".srt",
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".docx",
+        ".pdf",
+        ".rtf",
+        ".odt",
+        ".vtt",
+        ".srt",
     }
     assert not set(ingest.SUPPORTED_SUFFIXES) & set(ingest.SURVEY_SUFFIXES)

@@ -9,11 +9,17 @@ from thematica.ingest import read_file
 
 
 def test_pdf_pages_joined_by_blank_line(write, make_pdf) -> None:  # type: ignore[no-untyped-def]
-    data = make_pdf([["Interviewer: Was the café open?", "P02: Yes (mostly)."], ["Interviewer: Thanks."]])
+    data = make_pdf(
+        [["Interviewer: Was the café open?", "P02: Yes (mostly)."], ["Interviewer: Thanks."]]
+    )
     doc = read_file(write("p02.pdf", data))
     assert (doc.kind, doc.name, doc.original, doc.encoding) == ("pdf", "p02", data, None)
     assert doc.text == "Interviewer: Was the café open?\nP02: Yes (mostly).\n\nInterviewer: Thanks."
-    assert [doc.text[t.start : t.end] for t in doc.turns] == ["Was the café open?", "Yes (mostly).", "Thanks."]
+    assert [doc.text[t.start : t.end] for t in doc.turns] == [
+        "Was the café open?",
+        "Yes (mostly).",
+        "Thanks.",
+    ]
     assert [t.participant_key for t in doc.turns] == [None, "P02", None]
 
 

@@ -14,11 +14,11 @@ from thematica.model import Role
 
 MAPPING = SurveyMapping("Respondent", ("What helped?", "What got in the way?"), ("Age", "Ward"))
 CSV = (
-    'Respondent,Age,Ward,What helped?,What got in the way?\r\n'
+    "Respondent,Age,Ward,What helped?,What got in the way?\r\n"
     'R1,34,A,"The café, honestly.",Parking\r\n'
     'R2,51,B,,"Long waits;\r\nno chairs 😀"\r\n'
-    ',,,,\r\n'
-    'R3,29,A,  Kind staff  ,\r\n'
+    ",,,,\r\n"
+    "R3,29,A,  Kind staff  ,\r\n"
 )
 
 
@@ -30,16 +30,24 @@ def test_csv_survey(write) -> None:  # type: ignore[no-untyped-def]
     path = write("survey.csv", CSV)
     data = read_survey(path, MAPPING)
     helped, hindered = data.documents
-    assert (helped.name, helped.kind, helped.file_name, helped.encoding) == ("What helped?", "survey", "survey.csv", "utf-8")
+    assert (helped.name, helped.kind, helped.file_name, helped.encoding) == (
+        "What helped?",
+        "survey",
+        "survey.csv",
+        "utf-8",
+    )
     assert helped.text == "The café, honestly.\n\nKind staff"
     assert said(helped) == ["The café, honestly.", "Kind staff"]
     assert [(t.speaker, t.role, t.participant_key) for t in helped.turns] == [
-        ("R1", Role.PARTICIPANT, "R1"), ("R3", Role.PARTICIPANT, "R3"),
+        ("R1", Role.PARTICIPANT, "R1"),
+        ("R3", Role.PARTICIPANT, "R3"),
     ]
     assert said(hindered) == ["Parking", "Long waits;\nno chairs 😀"]
     assert helped.original == path.read_bytes()
     assert data.respondents == {
-        "R1": {"Age": "34", "Ward": "A"}, "R2": {"Age": "51", "Ward": "B"}, "R3": {"Age": "29", "Ward": "A"},
+        "R1": {"Age": "34", "Ward": "A"},
+        "R2": {"Age": "51", "Ward": "B"},
+        "R3": {"Age": "29", "Ward": "A"},
     }
 
 
@@ -75,8 +83,13 @@ def test_xlsx_survey(tmp_path: Path) -> None:
     assert said(helped) == ["Nurses, café", "Line one\nline two"]
     assert [t.speaker for t in helped.turns] == ["101", "102"]
     assert said(hindered) == ["Stairs"]
-    assert data.respondents == {"101": {"Age": "34", "Ward": "A"}, "102": {"Age": "51", "Ward": "2024-05-03"}}
-    with pytest.raises(InvalidInput, match=r"s\.xlsx has no column 'Respondent'; its columns are: 'ignore me'"):
+    assert data.respondents == {
+        "101": {"Age": "34", "Ward": "A"},
+        "102": {"Age": "51", "Ward": "2024-05-03"},
+    }
+    with pytest.raises(
+        InvalidInput, match=r"s\.xlsx has no column 'Respondent'; its columns are: 'ignore me'"
+    ):
         read_survey(path, MAPPING)  # the first sheet by default
     with pytest.raises(InvalidInput, match=r"no sheet 'Nope'; its sheets are: 'Info', 'Answers'"):
         read_survey(path, MAPPING, sheet="Nope")
@@ -84,12 +97,17 @@ def test_xlsx_survey(tmp_path: Path) -> None:
 
 def test_missing_column_names_it_and_lists_the_others(write) -> None:  # type: ignore[no-untyped-def]
     mapping = SurveyMapping("Respondent", ("Q9",))
-    with pytest.raises(InvalidInput, match=r"survey\.csv has no column 'Q9'; its columns are: 'Respondent', 'Age', "):
+    with pytest.raises(
+        InvalidInput,
+        match=r"survey\.csv has no column 'Q9'; its columns are: 'Respondent', 'Age', ",
+    ):
         read_survey(write("survey.csv", CSV), mapping)
 
 
 def test_duplicate_and_empty_ids(write) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InvalidInput, match=r"respondent id 'R1' occurs twice in d\.csv \(rows 2 and 4\)"):
+    with pytest.raises(
+        InvalidInput, match=r"respondent id 'R1' occurs twice in d\.csv \(rows 2 and 4\)"
+    ):
         read_survey(write("d.csv", "id,q\nR1,a\nR2,b\nR1,c\n"), SurveyMapping("id", ("q",)))
     with pytest.raises(InvalidInput, match=r"row 3 of e\.csv has no respondent id in 'id'"):
         read_survey(write("e.csv", "id,q\nR1,a\n ,b\n"), SurveyMapping("id", ("q",)))
@@ -111,3 +129,11 @@ def test_survey_bad_input(write) -> None:  # type: ignore[no-untyped-def]
         read_survey(write("s.csv", "id,q\n1,a\n"), SurveyMapping("id", ()))
     with pytest.raises(InvalidInput, match="2 columns named 'q'"):
         read_survey(write("twice.csv", "id,q,q\n1,a,b\n"), mapping)
+
+
+def test_survey_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+    with pytest.raises(InvalidInput, match="over the limit of 64 MiB"):
+        read_survey(path, SurveyMapping("id", ("q",)))

@@ -61,13 +61,21 @@ def test_vtt_zoom_style_labels(write) -> None:  # type: ignore[no-untyped-def]
         "4\n00:00:04.100 --> 00:00:05.000\nSam Roe: Note: I'm nervous.\n"
     )
     doc = read_file(write("zoom.vtt", vtt), interviewer_labels=["Alex Kim"])
-    assert [(t.speaker, t.role) for t in doc.turns][:2] == [("Alex Kim", Role.INTERVIEWER), ("Sam Roe", Role.PARTICIPANT)]
+    assert [(t.speaker, t.role) for t in doc.turns][:2] == [
+        ("Alex Kim", Role.INTERVIEWER),
+        ("Sam Roe", Role.PARTICIPANT),
+    ]
     assert said(doc) == ["Shall we start?", "Yes.", "Good.", "Note: I'm nervous."]
     assert doc.text.startswith("Shall we start?\n\nYes.")
 
 
 def test_vtt_without_speakers_has_text_but_no_turns(write) -> None:  # type: ignore[no-untyped-def]
-    doc = read_file(write("plain.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n\n00:01.000 --> 00:02.000\nworld\n"))
+    doc = read_file(
+        write(
+            "plain.vtt",
+            "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n\n00:01.000 --> 00:02.000\nworld\n",
+        )
+    )
     assert doc.text == "hello\nworld" and doc.turns == ()
 
 

@@ -38,7 +38,9 @@ _DOCX_ERRORS = (*_ZIP_ERRORS, OpcError, ValueError, etree.LxmlError)
 _ODT_ERRORS = (*_ZIP_ERRORS, SAXException, ValueError, UnicodeDecodeError)
 
 _W_P = qn("w:p")
-_W_CONTAINERS = frozenset(qn(t) for t in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml"))
+_W_CONTAINERS = frozenset(
+    qn(t) for t in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml")
+)
 _W_RUNS = ".//w:r[not(ancestor::w:txbxContent)]"
 
 
@@ -65,7 +67,12 @@ def _docx_paragraphs(element: Any) -> Iterator[str]:
 
 _ODF_PARAGRAPHS = frozenset({(TEXTNS, "p"), (TEXTNS, "h")})
 _ODF_SKIPPED = frozenset(
-    {(OFFICENS, "annotation"), (OFFICENS, "annotation-end"), (TEXTNS, "note"), (TEXTNS, "tracked-changes")}
+    {
+        (OFFICENS, "annotation"),
+        (OFFICENS, "annotation-end"),
+        (TEXTNS, "note"),
+        (TEXTNS, "tracked-changes"),
+    }
 )
 
 

@@ -31,11 +31,16 @@ def read_pdf(path: Path, data: bytes, options: ReadOptions) -> ReadDocument:
     except _PDF_ERRORS as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise ImportError_(f"{path.name} is password-protected; save an unprotected copy") from exc
-        raise ImportError_(f"{path.name} is not a valid PDF file or is damaged ({reason(exc)})") from exc
+            raise ImportError_(
+                f"{path.name} is password-protected; save an unprotected copy"
+            ) from exc
+        raise ImportError_(
+            f"{path.name} is not a valid PDF file or is damaged ({reason(exc)})"
+        ) from exc
     text = canonicalise(PAGE_BREAK.join(page.strip("\n") for page in pages))
     if not text.strip():
         raise EmptyDocument(
-            f"{path.name} has no text layer; it may be a scan: run text recognition (OCR) on it first"
+            f"{path.name} has no text layer; it may be a scan: "
+            "run text recognition (OCR) on it first"
         )
     return document(path, "pdf", text, find_turns(text, options.rules), data)

@@ -52,7 +52,8 @@ def read_survey(
     suffix = path.suffix.lower()
     if suffix not in SURVEY_SUFFIXES:
         raise UnsupportedFormat(
-            f"{path.name}: surveys are read from {', '.join(SURVEY_SUFFIXES)} files, not {suffix or 'files without a suffix'}"
+            f"{path.name}: surveys are read from {', '.join(SURVEY_SUFFIXES)} files, "
+            f"not {suffix or 'files without a suffix'}"
         )
     if not mapping.id_column.strip() or not mapping.text_columns:
         raise InvalidInput("a survey mapping needs an id column and at least one answer column")
@@ -61,7 +62,10 @@ def read_survey(
         rows, used = _xlsx_rows(path, data, sheet), None
     else:
         decoded = decode(data, encoding, path)
-        rows, used = _csv_rows(path, decoded.text, "\t" if suffix == ".tsv" else None), decoded.encoding
+        rows, used = (
+            _csv_rows(path, decoded.text, "\t" if suffix == ".tsv" else None),
+            decoded.encoding,
+        )
     return _survey(path, data, used, mapping, rows)
 
 
@@ -75,10 +79,11 @@ def _csv_rows(path: Path, text: str, delimiter: str | None) -> _Rows:
 
 
 def _sniff(text: str) -> str:
-    """The delimiter among , ; and tab: csv.Sniffer's guess if the header has it, else the header's commonest."""
+    """The delimiter among , ; and tab: csv.Sniffer's guess if the header line has it,
+    else the one the header line has most of (a comma if none)."""
     header = text.lstrip("\n").split("\n", 1)[0]
     try:
-        guess = csv.Sniffer().sniff(text[:65536], delimiters=",;\t").delimiter
+        guess = csv.Sniffer().sniff(text[:20000], delimiters=",;\t").delimiter
     except csv.Error:
         guess = ""
     if guess and guess in header:
@@ -98,6 +103,8 @@ def _xlsx_rows(path: Path, data: bytes, sheet: str | None) -> _Rows:
         if not book.worksheets:
             raise EmptyDocument(f"{path.name} has no worksheets")
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        if not hasattr(worksheet, "reset_dimensions"):
+            raise InvalidInput(f"sheet {sheet!r} of {path.name} is a chart, not a table")
         worksheet.reset_dimensions()  # some writers record wrong dimensions
         return [
             (number, [_cell_text(value) for value in values])
@@ -131,7 +138,9 @@ def _column(path: Path, header: list[str], name: str) -> int:
         available = ", ".join(repr(label) for label in header if label)
         raise InvalidInput(f"{path.name} has no column {name!r}; its columns are: {available}")
     if len(found) > 1:
-        raise InvalidInput(f"{path.name} has {len(found)} columns named {name!r}; make the names unique")
+        raise InvalidInput(
+            f"{path.name} has {len(found)} columns named {name!r}; make the names unique"
+        )
     return found[0]
 
 
@@ -157,10 +166,13 @@ def _survey(
     for number, cells in body:
         rid = cell(cells, id_at)
         if not rid:
-            raise InvalidInput(f"row {number} of {path.name} has no respondent id in {mapping.id_column!r}")
+            raise InvalidInput(
+                f"row {number} of {path.name} has no respondent id in {mapping.id_column!r}"
+            )
         if rid in first_row:
             raise InvalidInput(
-                f"respondent id {rid!r} occurs twice in {path.name} (rows {first_row[rid]} and {number})"
+                f"respondent id {rid!r} occurs twice in {path.name} "
+                f"(rows {first_row[rid]} and {number})"
             )
         first_row[rid] = number
         respondents[rid] = {name: cell(cells, index) for name, index in attribute_at}

@@ -117,7 +117,9 @@ def _assemble(
         if block.speaker is not None:
             role, key = speaker_role(block.speaker, rules)
             turns.append(
-                TurnSpan(offset, offset + len(body), block.speaker, role, key, block.begin, block.end)
+                TurnSpan(
+                    offset, offset + len(body), block.speaker, role, key, block.begin, block.end
+                )
             )
         parts.append(body)
         offset += len(body)

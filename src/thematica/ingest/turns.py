@@ -15,10 +15,10 @@ preceded by a timestamp (``[00:01:02] Interviewer: ...``)::
 
 A bare name (one to three capitalised words, lower-case particles such as
 "de" allowed) counts only if the same label occurs on at least two label
-lines, so a lone "Note:" or "Monday:" is not taken for a speaker; structural
+lines, so a lone "Note:" or "Monday:" is not taken for a speaker. Structural
 labels (P03, Participant 3, Q, A, Speaker 2 ...), interviewer labels and
-the distinctive "Name  0:01" lines count at once. A few words that head lines but never name speakers (Note,
-Date, Laughs ...) are never labels.
+the distinctive "Name  0:01" lines count at once. A few words that head
+lines but never name speakers (Note, Date, Laughs ...) are never labels.
 """
 
 from __future__ import annotations
@@ -99,6 +99,8 @@ class TurnRules:
     ) -> TurnRules:
         """Validate and compile the user's options."""
         labels = DEFAULT_INTERVIEWER_LABELS if interviewer_labels is None else interviewer_labels
+        if isinstance(labels, str):  # one label, not its letters
+            labels = (labels,)
         folded = frozenset(fold(label) for label in labels if label.strip())
         return cls(_compile(pattern) if pattern is not None else None, folded)
 

@@ -98,6 +98,8 @@ class SourcesMixin(ProjectCore):
             try:
                 imported.append(self.import_file(path, **options))  # type: ignore[arg-type]
             except ThematicaError as exc:
+                if Path(path).name in str(exc):
+                    raise
                 raise type(exc)(f"{Path(path).name}: {exc}") from exc
             if progress:
                 progress(Path(path))
@@ -327,7 +329,8 @@ def _infer_type(cells: Sequence[str], existing: tuple[int, AttributeDef] | None)
     if all(_is_date(c) for c in present):
         return AttributeType.DATE
     distinct = len(set(present))
-    if distinct <= _CATEGORY_MAX and distinct <= max(2, len(present) // 2):
+    label_like = all(len(c) <= 24 and len(c.split()) <= 2 for c in present)
+    if label_like and distinct <= _CATEGORY_MAX and distinct <= max(2, len(present) // 2):
         return AttributeType.CATEGORY
     return AttributeType.TEXT
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import MigrationError, ProjectError
 from .schema import meta
@@ -120,12 +121,12 @@ def open_existing(path: Path) -> tuple[Engine, Path | None]:
     _check_is_sqlite(path)
     engine = _sqlite_engine(path)
     try:
-        with engine.connect() as conn:
-            try:
+        try:
+            with engine.connect() as conn:
                 revision = current_revision(conn)
                 has_meta = inspect(conn).has_table("meta")
-            except Exception as exc:  # a corrupt file surfaces here
-                raise ProjectError(f"{path} cannot be read as a project: {exc}") from exc
+        except DBAPIError as exc:  # a corrupt or foreign file surfaces here
+            raise ProjectError(f"{path} cannot be read as a project ({exc.orig})") from exc
         if revision is None or not has_meta:
             raise ProjectError(f"{path} is an SQLite file but not a thematica project")
         if revision == HEAD_REVISION:
