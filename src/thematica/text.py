@@ -86,12 +86,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_span(text: str, start: int, end: int) -> None:
-    """Raise :class:`InvalidInput` unless ``0 <= start < end <= len(text)``."""
-    if not (0 <= start < end <= len(text)):
-        raise InvalidInput(
-            f"span {start}..{end} is not inside the text (0..{len(text)}, end exclusive, non-empty)"
-        )
+def check_bounds(length: int, start: int, end: int) -> None:
+    """Raise :class:`InvalidInput` unless ``0 <= start < end <= length`` (a non-empty span of a text)."""
+    if not (0 <= start < end <= length):
+        raise InvalidInput(f"span {start}..{end} is not inside the text (0..{length}, end exclusive, non-empty)")
 
 
 def context(text: str, start: int, end: int, width: int = 120) -> tuple[str, str]:
@@ -138,14 +136,11 @@ def index_to_utf16(text: str, index: int) -> int:
     return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def passages(text: str, max_chars: int = 1000) -> list[tuple[int, str]]:
     """Split text into passages for the search index: (start offset, passage).
 
-    A passage is a line (paragraph); a longer one is cut at sentence ends,
-    or at spaces, into pieces of at most about ``max_chars``.
+    A passage is a line (paragraph); a longer one is cut after a sentence
+    end (". ", "? ", "! "), else at a space, into pieces of at most ``max_chars``.
     """
     result: list[tuple[int, str]] = []
     offset = 0
@@ -153,9 +148,8 @@ def passages(text: str, max_chars: int = 1000) -> list[tuple[int, str]]:
         start = offset
         offset += len(line) + 1
         while len(line) > max_chars:
-            cut = max((m.end() for m in _SENTENCE_END.finditer(line, 0, max_chars)), default=0)
-            if cut <= 0:
-                cut = line.rfind(" ", 0, max_chars) + 1 or max_chars
+            cut = max(line.rfind(". ", 0, max_chars), line.rfind("? ", 0, max_chars), line.rfind("! ", 0, max_chars))
+            cut = cut + 2 if cut > 0 else line.rfind(" ", 0, max_chars) + 1 or max_chars
             result.append((start, line[:cut]))
             start += cut
             line = line[cut:]

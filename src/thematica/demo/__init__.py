@@ -49,6 +49,7 @@ def read_coding() -> dict[tuple[str, str], list[tuple[str, str]]]:
 
 def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
     """Build the example project in ``out`` (replacing an earlier demo project there)."""
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     target = out / PROJECT_FILE
     for suffix in ("", "-wal", "-shm"):

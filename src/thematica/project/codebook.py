@@ -296,9 +296,12 @@ def _find(codes: Sequence[Code], ref: CodeRef) -> Code | None:
     for c in codes:
         if c.name.casefold() == key:
             return c
+    if "/" not in key:
+        return None
     by_id = {c.id: c for c in codes}
+    leaf = key.rsplit("/", 1)[1]
     for c in codes:
-        if _path(by_id, c.id).casefold() == key:
+        if c.name.casefold() == leaf.strip() and _path(by_id, c.id).casefold() == key:
             return c
     return None
 

@@ -11,7 +11,7 @@ from ..errors import InvalidInput, NotFound
 from ..model import AttributeValue, CodeOrigin, CodeStatus, Extract, Role, SearchHit, Segment, Turn
 from ..store import SegmentRow, Writer, parse_query
 from ..store.convert import now
-from ..text import check_span, find_quote
+from ..text import check_bounds, find_quote
 from .codebook import CodebookMixin, CodeRef, _descendants, _resolve
 from .core import new_guid
 from .sources import SourcesMixin
@@ -68,7 +68,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
     def code_many(self, specs: Iterable[SegmentSpec], summary: str = "") -> list[Segment]:
         """Code many segments in one transaction and one audit event (all or nothing)."""
         with self._change("segment.code_many", summary) as ch:
-            resolver = _Resolver(self, ch.writer)
+            resolver = _Resolver(self, ch.writer, bulk=True)
             segments = [self._insert_segment(ch.writer, spec, resolver) for spec in specs]
             ch.summary = summary or f"coded {len(segments)} segments"
             ch.details = {"segments": len(segments)}
@@ -81,13 +81,14 @@ class CodingMixin(SourcesMixin, CodebookMixin):
         with self._change("segment.in_vivo", "") as ch:
             w = ch.writer
             resolver = _Resolver(self, w)
-            source_id, text = resolver.source(source)
-            check_span(text, start, end)
-            name = " ".join(text[start:end].split()).strip(" .,;:!?\"'")[:80]
+            source_id, length = resolver.source(source)
+            check_bounds(length, start, end)
+            words = resolver.span(source_id, start, end)
+            name = " ".join(words.split()).strip(" .,;:!?\"'")[:80]
             if not name:
                 raise InvalidInput("select some words to make an in-vivo code")
             existing = [c for c in w.codes() if c.name.casefold() == name.casefold()]
-            fields = {"example": text[start:end]}
+            fields = {"example": words}
             code_id = existing[0].id if existing else self._insert_code(
                 w, name, parent, CodeOrigin.IN_VIVO, CodeStatus.ACTIVE, fields
             )
@@ -98,10 +99,11 @@ class CodingMixin(SourcesMixin, CodebookMixin):
 
     def _insert_segment(self, w: Writer, spec: SegmentSpec, resolver: "_Resolver | None" = None) -> Segment:
         resolver = resolver or _Resolver(self, w)
-        source_id, text = resolver.source(spec.source)
-        check_span(text, spec.start, spec.end)
+        source_id, length = resolver.source(spec.source)
+        check_bounds(length, spec.start, spec.end)
         code_id = resolver.code(spec.code)
         coder_id = resolver.coder(spec.coder)
+        text = resolver.span(source_id, spec.start, spec.end)
         created = now()
         values = {
             "guid": new_guid(),
@@ -110,7 +112,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             "coder_id": coder_id,
             "start": spec.start,
             "end": spec.end,
-            "text": text[spec.start : spec.end],
+            "text": text,
             "memo": spec.memo,
             "created_at": created,
         }
@@ -235,26 +237,38 @@ class CodingMixin(SourcesMixin, CodebookMixin):
 class _Resolver:
     """Looks up sources, codes and coders once per transaction (bulk coding stays fast)."""
 
-    def __init__(self, project: CodingMixin, w: Writer) -> None:
-        self._project, self._w = project, w
-        self._sources: dict[str | int, tuple[int, str]] = {}
-        self._codes = None
+    def __init__(self, project: CodingMixin, w: Writer, bulk: bool = False) -> None:
+        self._project, self._w, self._bulk = project, w, bulk
+        self._sources: dict[str | int, tuple[int, int]] = {}
+        self._texts: dict[int, str] = {}
+        self._codes: dict[CodeRef, int] = {}
         self._coders: dict[str | None, int] = {}
 
-    def source(self, ref: str | int) -> tuple[int, str]:
+    def source(self, ref: str | int) -> tuple[int, int]:
+        """(id, length) of a source named or numbered ``ref``."""
         if ref not in self._sources:
-            found = next((s for s in self._w.sources() if s.name == ref or s.id == ref), None)
-            if found is None and isinstance(ref, str) and ref.isdigit():
-                found = next((s for s in self._w.sources() if s.id == int(ref)), None)
+            sources = self._w.sources()
+            found = next((s for s in sources if s.name == ref), None)
+            if found is None and (isinstance(ref, int) or str(ref).isdigit()):
+                found = next((s for s in sources if s.id == int(ref)), None)
             if found is None:
                 raise NotFound(f"no source {ref!r}")
-            self._sources[ref] = (found.id, self._w.source_text(found.id) or "")
+            self._sources[ref] = (found.id, found.length)
         return self._sources[ref]
 
+    def span(self, source_id: int, start: int, end: int) -> str:
+        """The text of a span: from the whole text in bulk work, else cut by the database."""
+        if not self._bulk:
+            return self._w.source_span(source_id, start, end)
+        if source_id not in self._texts:
+            self._texts[source_id] = self._w.source_text(source_id) or ""
+        return self._texts[source_id][start:end]
+
     def code(self, ref: CodeRef) -> int:
-        if self._codes is None:
-            self._codes = self._w.codes()
-        return _resolve(self._codes, ref).id
+        key = ref.id if hasattr(ref, "parent_id") else ref  # type: ignore[union-attr]
+        if key not in self._codes:
+            self._codes[key] = _resolve(self._w.codes(), ref).id
+        return self._codes[key]
 
     def coder(self, name: str | None) -> int:
         if name not in self._coders:

@@ -8,7 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from .. import ingest
 from ..errors import Conflict, InvalidInput, NotFound, ThematicaError
@@ -80,29 +80,33 @@ class SourcesMixin(ProjectCore):
         with self._change("source.import", f"imported {source_name} ({doc.kind})") as ch:
             source_id = self._add_document(ch.writer, doc, source_name, participant)
             ch.details = {"source_id": source_id, "file": doc.file_name, "turns": len(doc.turns)}
-        return self.source(source_id)
+            source = ch.writer.source(source_id)
+        return source
 
     def import_files(
         self,
         paths: Sequence[Path | str],
         *,
         progress: Callable[[Path], None] | None = None,
-        **options: object,
+        **options: Any,
     ) -> list[Source]:
-        """Import many files, each in its own transaction; stops at the first bad file.
+        """Import many files (options as for :meth:`import_file`), each in its own transaction.
 
-        Files imported before the bad one stay imported (each is whole).
+        Stops at the first bad file; the files imported before it stay
+        imported, each of them whole.
         """
+        if options.get("name") is not None and len(paths) != 1:
+            raise InvalidInput("a source name can be given for one file only")
         imported = []
-        for path in paths:
+        for path in map(Path, paths):
             try:
-                imported.append(self.import_file(path, **options))  # type: ignore[arg-type]
+                imported.append(self.import_file(path, **options))
             except ThematicaError as exc:
-                if Path(path).name in str(exc):
+                if path.name in str(exc):
                     raise
-                raise type(exc)(f"{Path(path).name}: {exc}") from exc
+                raise type(exc)(f"{path.name}: {exc}") from exc
             if progress:
-                progress(Path(path))
+                progress(path)
         return imported
 
     def import_survey(
@@ -126,14 +130,17 @@ class SourcesMixin(ProjectCore):
     def _add_document(self, w: Writer, doc: ReadDocument, name: str, participant: str | None) -> int:
         if not name:
             raise InvalidInput("a source needs a name")
-        if name in w.source_names():
+        if w.source_id(name) is not None:
             raise Conflict(f"there is already a source named {name!r}; import it under another name")
-        keys = dict((key, pid) for pid, key in w.participants())
+        keys: dict[str, int] = {}
+
+        def participant_id(key: str) -> int:
+            if key not in keys:
+                keys[key] = w.participant_id(key) or self._insert_participant(w, key)
+            return keys[key]
+
         owner_key = participant or _owner_key(doc)
-        owner_id = None
-        if owner_key:
-            owner_id = keys.get(owner_key) or self._insert_participant(w, owner_key)
-            keys[owner_key] = owner_id
+        owner_id = participant_id(owner_key) if owner_key else None
         source_id = w.insert(
             "source",
             {
@@ -149,16 +156,12 @@ class SourcesMixin(ProjectCore):
                 "imported_at": now(),
             },
         )
-        w.insert("source_file", {"source_id": source_id, "data": doc.original})
+        w.add_original(source_id, doc.original, doc.text)
         rows = []
         for index, span in enumerate(doc.turns):
             pid = None
             if span.role is Role.PARTICIPANT:
-                if span.participant_key:
-                    pid = keys.get(span.participant_key) or self._insert_participant(w, span.participant_key)
-                    keys[span.participant_key] = pid
-                else:
-                    pid = owner_id
+                pid = participant_id(span.participant_key) if span.participant_key else owner_id
             rows.append(
                 {
                     "source_id": source_id,
@@ -172,7 +175,7 @@ class SourcesMixin(ProjectCore):
                     "end_time": span.end_time,
                 }
             )
-        w.insert_many("turn", rows)
+        w.insert_children("turn", rows)  # removed with the source on undo (ON DELETE CASCADE)
         w.index_passages(source_id, passages(doc.text))
         return source_id
 

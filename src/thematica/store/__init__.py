@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from . import database
 from .fulltext import ParsedQuery, PassageHit, parse_query
 from .journal import Writer
-from .queries import Reader, SegmentRow
+from .queries import Catalog, Reader, SegmentRow
 
 
 class Store:
@@ -27,6 +27,7 @@ class Store:
         self.path = path
         #: Where the pre-migration copy went, if opening this file upgraded it.
         self.backup = backup
+        self._catalog = Catalog()
 
     @classmethod
     def create(cls, path: Path, meta_values: dict[str, str]) -> "Store":
@@ -43,7 +44,7 @@ class Store:
     def read(self) -> Iterator[Reader]:
         """A reader on its own connection (a consistent snapshot)."""
         with self.engine.connect() as conn:
-            yield Reader(conn)
+            yield Reader(conn, self._catalog)
             conn.rollback()
 
     @contextmanager
@@ -53,7 +54,9 @@ class Store:
             conn.info["immediate"] = True  # take the write lock at BEGIN, not mid-way
             try:
                 with conn.begin():
-                    yield Writer(conn)
+                    writer = Writer(conn, self._catalog)
+                    yield writer
+                self._catalog.committed(writer.start_epoch, writer.event_id, writer.touched)
             finally:
                 conn.info.pop("immediate", None)
 

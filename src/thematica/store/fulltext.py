@@ -62,11 +62,20 @@ def parse_query(query: str) -> ParsedQuery:
 
 def add(conn: Connection, source_id: int, passages: Iterable[tuple[int, str]]) -> None:
     """Index a source's passages: (start offset in the source, passage text)."""
-    rows = [{"body": body, "source_id": source_id, "start": start} for start, body in passages]
-    if rows:
-        conn.execute(
-            text("INSERT INTO passage_fts (body, source_id, start) VALUES (:body, :source_id, :start)"), rows
-        )
+    rows = list(passages)
+    if not rows:
+        return
+    # The write lock is held, so the next ids are ours: passage i gets base + i.
+    base = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM passage").scalar() or 0
+    ids = range(base + 1, base + 1 + len(rows))
+    # straight to the driver: thousands of rows, nothing for SQLAlchemy to add
+    conn.exec_driver_sql(
+        "INSERT INTO passage (id, source_id, start, length) VALUES (?, ?, ?, ?)",
+        [(i, source_id, start, len(body)) for i, (start, body) in zip(ids, rows)],
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO passage_fts (rowid, body) VALUES (?, ?)", [(i, body) for i, (_, body) in zip(ids, rows)]
+    )
 
 
 def search(conn: Connection, query: str, limit: int) -> list[PassageHit]:
@@ -74,7 +83,9 @@ def search(conn: Connection, query: str, limit: int) -> list[PassageHit]:
     parsed = parse_query(query)
     rows = conn.execute(
         text(
-            "SELECT source_id, start, body, bm25(passage_fts) AS score FROM passage_fts "
+            "SELECT p.source_id, p.start, substr(s.text, p.start + 1, p.length) AS body, "
+            "bm25(passage_fts) AS score "
+            "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id "
             "WHERE passage_fts MATCH :q ORDER BY score LIMIT :limit"
         ),
         {"q": parsed.match, "limit": limit},

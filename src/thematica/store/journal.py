@@ -20,22 +20,34 @@ from ..errors import NothingToUndo
 from ..model import Phase
 from . import schema
 from .convert import now
-from .queries import Reader
+from .queries import Catalog, Reader
 
 Change = list[Any]  # ["i", table, [ids]] | ["u", table, id, before] | ["d", table, row]
 _CHUNK = 500
+def _quote(column: str) -> str:
+    return f'"{column}"'
+
+
+# One statement per table, built once: execution then only binds parameters.
+_INSERT = {name: insert(table) for name, table in schema.TABLES.items()}
 
 
 class Writer(Reader):
     """Reads and writes inside one transaction, recording each change for the audit trail."""
 
-    def __init__(self, conn: Connection) -> None:
-        super().__init__(conn)
+    def __init__(self, conn: Connection, catalog: Catalog | None = None) -> None:
+        super().__init__(conn, catalog)
         self.changes: list[Change] = []
+        #: The newest audit event when this transaction began, and the one it appended.
+        self.start_epoch = self.epoch()
+        self.event_id: int | None = None
+        if catalog is not None:
+            catalog.sync(self.start_epoch)
+            self._synced = True
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert one row and return its id."""
-        result = self.conn.execute(insert(schema.TABLES[table]).values(**values))
+        result = self.conn.execute(_INSERT[table], values)
         row_id = int(result.inserted_primary_key[0])
         self._record_inserts(table, [row_id])
         return row_id
@@ -50,7 +62,25 @@ class Writer(Reader):
         self._record_inserts(table, ids)
         return ids
 
+    def add_original(self, source_id: int, data: bytes, text: str) -> None:
+        """Keep a source's original file bytes (stored once if they are just its UTF-8 text)."""
+        same = data == text.encode("utf-8")
+        self.insert("source_file", {"source_id": source_id, "data": None if same else data})
+
+    def insert_children(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows that belong to a parent row inserted in this same transaction.
+
+        They are not recorded one by one: undoing the parent's insert removes
+        them through ON DELETE CASCADE. Used for a source's turns.
+        """
+        if rows:
+            columns = list(rows[0])
+            sql = f"INSERT INTO {table} ({', '.join(map(_quote, columns))}) VALUES ({', '.join('?' * len(columns))})"
+            self.conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+            self.touched.add(table)
+
     def _record_inserts(self, table: str, ids: list[int]) -> None:
+        self.touched.add(table)
         last = self.changes[-1] if self.changes else None
         if last is not None and last[0] == "i" and last[1] == table:
             last[2].extend(ids)
@@ -65,6 +95,7 @@ class Writer(Reader):
         if before == values:
             return
         self.conn.execute(update(tbl).where(tbl.c.id == row_id).values(**values))
+        self.touched.add(table)
         self.changes.append(["u", table, row_id, before])
 
     def delete(self, table: str, row_id: int) -> None:
@@ -72,6 +103,7 @@ class Writer(Reader):
         tbl = schema.TABLES[table]
         row = self.conn.execute(select(tbl).where(tbl.c.id == row_id)).one()._asdict()
         self.conn.execute(delete(tbl).where(tbl.c.id == row_id))
+        self.touched.add(table)
         self.changes.append(["d", table, row])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -84,6 +116,7 @@ class Writer(Reader):
             self.conn.execute(insert(tbl).values(key=key, value=value))
         else:
             self.conn.execute(update(tbl).where(tbl.c.key == key).values(value=value))
+        self.touched.add("meta")
         self.changes.append(["m", key, old])
 
     def index_passages(self, source_id: int, passages: Iterable[tuple[int, str]]) -> None:
@@ -101,18 +134,20 @@ class Writer(Reader):
     ) -> int:
         """Append the audit event of this transaction; return its id."""
         result = self.conn.execute(
-            insert(schema.audit_event).values(
-                at=now(),
-                actor=actor,
-                phase=int(phase),
-                operation=operation,
-                summary=summary,
-                details=json.dumps(details, ensure_ascii=False, default=str),
-                changes=json.dumps(self.changes, ensure_ascii=False),
-                undo_of=undo_of,
-            )
+            _INSERT["audit_event"],
+            {
+                "at": now(),
+                "actor": actor,
+                "phase": int(phase),
+                "operation": operation,
+                "summary": summary,
+                "details": json.dumps(details, ensure_ascii=False, default=str),
+                "changes": json.dumps(self.changes, ensure_ascii=False),
+                "undo_of": undo_of,
+            },
         )
-        return int(result.inserted_primary_key[0])
+        self.event_id = int(result.inserted_primary_key[0])
+        return self.event_id
 
     def revert(self, event_id: int) -> None:
         """Apply the inverse of an event's changes, newest first, and mark it undone."""
@@ -134,6 +169,7 @@ class Writer(Reader):
             _, key, old = change
             if old is None:
                 self.conn.execute(delete(schema.meta).where(schema.meta.c.key == key))
+                self.touched.add("meta")
             else:
                 self.set_meta(key, old)
             return
@@ -143,6 +179,7 @@ class Writer(Reader):
             for lo in range(0, len(ids), _CHUNK):
                 chunk = ids[lo : lo + _CHUNK]
                 self.conn.execute(delete(tbl).where(tbl.c.id.in_(chunk)))
+            self.touched.add(change[1])
             self.changes.append(["-i", change[1], len(ids)])
         elif kind == "u":
             self.update(change[1], change[2], change[3])

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
 
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection
 
-from ..errors import InvalidInput
 from ..model import AttributeDef, AttributeValue, AuditEvent, Code, Coder, Memo, MemoTarget, Segment, Source, Turn
 from . import convert, fulltext, schema
 
 _CONTEXT_WINDOW = 160
+T = TypeVar("T")
+_META = frozenset({"meta"})
+_CODERS = frozenset({"coder"})
+_SOURCES = frozenset({"source", "turn"})
+_CODES = frozenset({"code"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,27 +34,80 @@ class SegmentRow:
     after: str
 
 
+class Catalog:
+    """Small, often-read tables (settings, sources, codes, coders) cached between transactions.
+
+    Every committed change appends an audit event, so the newest event id
+    (the *epoch*) says whether anything changed since the cache was filled,
+    in this process or any other.
+    """
+
+    def __init__(self) -> None:
+        self.epoch: int | None = None
+        self.values: dict[Hashable, tuple[frozenset[str], Any]] = {}
+
+    def sync(self, epoch: int | None) -> None:
+        """Forget everything if the database moved on since the cache was filled."""
+        if epoch != self.epoch:
+            self.values.clear()
+            self.epoch = epoch
+
+    def committed(self, start_epoch: int | None, new_epoch: int | None, touched: set[str]) -> None:
+        """After a commit: keep what the transaction did not touch, if the cache was current."""
+        if self.epoch != start_epoch:
+            self.values.clear()
+        else:
+            self.values = {k: v for k, v in self.values.items() if not (v[0] & touched)}
+        self.epoch = new_epoch
+
+
 class Reader:
     """Read-only queries on one connection."""
 
     fulltext = fulltext
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, catalog: Catalog | None = None) -> None:
         self.conn = conn
+        self._catalog = catalog
+        self._synced = False
+        self.touched: set[str] = set()
+
+    def epoch(self) -> int | None:
+        """The id of the newest audit event."""
+        return self.conn.exec_driver_sql("SELECT max(id) FROM audit_event").scalar()
+
+    def _cached(self, key: Hashable, tables: frozenset[str], load: Callable[[], T]) -> T:
+        catalog = self._catalog
+        if catalog is None or tables & self.touched:
+            return load()
+        if not self._synced:
+            catalog.sync(self.epoch())
+            self._synced = True
+        if key not in catalog.values:
+            catalog.values[key] = (tables, load())
+        return catalog.values[key][1]
 
     # -- settings -----------------------------------------------------------
     def meta(self) -> dict[str, str]:
         """All project settings."""
-        return {r.key: r.value for r in self.conn.execute(select(schema.meta))}
+        return dict(self._cached("meta", _META, lambda: {r.key: r.value for r in self.conn.execute(select(schema.meta))}))
 
     # -- coders and participants ------------------------------------------------
     def coders(self) -> list[Coder]:
+        return list(self._cached("coders", _CODERS, self._load_coders))
+
+    def _load_coders(self) -> list[Coder]:
         return [convert.coder(r) for r in self.conn.execute(select(schema.coder).order_by(schema.coder.c.id))]
 
     def participants(self) -> list[tuple[int, str]]:
         """(id, key) of every participant, in key order."""
         p = schema.participant
         return [(r.id, r.key) for r in self.conn.execute(select(p.c.id, p.c.key).order_by(p.c.key))]
+
+    def participant_id(self, key: str) -> int | None:
+        """The id of the participant with this key, if there is one."""
+        p = schema.participant
+        return self.conn.execute(select(p.c.id).where(p.c.key == key)).scalar()
 
     def attribute_defs(self) -> list[tuple[int, AttributeDef]]:
         a = schema.attribute_def
@@ -76,6 +133,10 @@ class Reader:
 
     # -- sources and turns ----------------------------------------------------
     def sources(self) -> list[Source]:
+        """Every source (without its text), by name, with turn counts."""
+        return list(self._cached("sources", _SOURCES, self._load_sources))
+
+    def _load_sources(self) -> list[Source]:
         s, t = schema.source, schema.turn
         counts = select(t.c.source_id, func.count().label("n")).group_by(t.c.source_id).subquery()
         cols = [c for c in s.c if c.name != "text"]
@@ -89,6 +150,12 @@ class Reader:
     def source_text(self, source_id: int) -> str | None:
         return self.conn.execute(select(schema.source.c.text).where(schema.source.c.id == source_id)).scalar()
 
+    def source_span(self, source_id: int, start: int, end: int) -> str:
+        """``text[start:end]`` of a source, cut in the database (code points, like Python)."""
+        s = schema.source
+        query = select(func.substr(s.c.text, start + 1, end - start)).where(s.c.id == source_id)
+        return self.conn.execute(query).scalar() or ""
+
     def source_texts(self, source_ids: Iterable[int] | None = None) -> dict[int, str]:
         s = schema.source
         query = select(s.c.id, s.c.text)
@@ -97,11 +164,26 @@ class Reader:
         return {r.id: r.text for r in self.conn.execute(query)}
 
     def source_original(self, source_id: int) -> bytes | None:
-        f = schema.source_file
-        return self.conn.execute(select(f.c.data).where(f.c.source_id == source_id)).scalar()
+        """The bytes of the file a source came from (None if there is no such source)."""
+        f, s = schema.source_file, schema.source
+        row = self.conn.execute(
+            select(f.c.data, s.c.text).join(s, s.c.id == f.c.source_id).where(f.c.source_id == source_id)
+        ).first()
+        if row is None:
+            return None
+        return row.data if row.data is not None else row.text.encode("utf-8")
 
-    def source_names(self) -> set[str]:
-        return set(self.conn.execute(select(schema.source.c.name)).scalars())
+    def source_id(self, name: str) -> int | None:
+        """The id of the source called ``name``, if there is one."""
+        return self.conn.execute(select(schema.source.c.id).where(schema.source.c.name == name)).scalar()
+
+    def source(self, source_id: int) -> Source:
+        """One source (without its text), with its turn count."""
+        s, t = schema.source, schema.turn
+        cols = [c for c in s.c if c.name != "text"]
+        count = select(func.count()).where(t.c.source_id == s.c.id).scalar_subquery()
+        row = self.conn.execute(select(*cols, count.label("n")).where(s.c.id == source_id)).one()
+        return convert.source(row, row.n)
 
     def turns(self, source_id: int | None = None) -> list[Turn]:
         t = schema.turn
@@ -112,6 +194,10 @@ class Reader:
 
     # -- codebook and coding --------------------------------------------------
     def codes(self, include_deleted: bool = False) -> list[Code]:
+        """Codes in creation order; deleted ones only when asked."""
+        return list(self._cached(("codes", include_deleted), _CODES, lambda: self._load_codes(include_deleted)))
+
+    def _load_codes(self, include_deleted: bool) -> list[Code]:
         c = schema.code
         query = select(c).order_by(c.c.id)
         if not include_deleted:
@@ -258,4 +344,4 @@ class Reader:
         return problems
 
 
-__all__ = ["Reader", "SegmentRow", "InvalidInput"]
+__all__ = ["Catalog", "Reader", "SegmentRow"]

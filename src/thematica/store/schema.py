@@ -104,7 +104,9 @@ source_file = Table(
     metadata,
     Column("id", Id, primary_key=True),
     Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, unique=True),
-    Column("data", LargeBinary, nullable=False),
+    # NULL when the file's bytes are exactly the UTF-8 encoding of the canonical text
+    # (most .txt transcripts): the original is then rebuilt from the text, byte for byte.
+    Column("data", LargeBinary, nullable=True),
     sqlite_autoincrement=True
 )
 
@@ -159,6 +161,17 @@ segment = Table(
     Column("created_at", String(32), nullable=False),
     Index("ix_segment_source_start", "source_id", "start"),
     sqlite_autoincrement=True
+)
+
+passage = Table(
+    "passage",
+    metadata,
+    # A stretch of a source (a paragraph, or part of a long one) as indexed for
+    # full-text search; the text itself is read from the source, never copied.
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("length", Integer, nullable=False),
 )
 
 memo = Table(

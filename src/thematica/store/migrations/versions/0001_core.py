@@ -152,7 +152,7 @@ def upgrade() -> None:
     op.create_table('source_file',
     sa.Column('id', ID, nullable=False),
     sa.Column('source_id', ID, nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], name=op.f('fk_source_file_source_id_source'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source_file')),
     sa.UniqueConstraint('source_id', name=op.f('uq_source_file_source_id')),
