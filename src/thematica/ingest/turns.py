@@ -24,6 +24,7 @@ lines but never name speakers (Note, Date, Laughs ...) are never labels.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -117,6 +118,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+@lru_cache(maxsize=4096)
 def fold(label: str) -> str:
     """A label as compared: NFC, single spaces, case-folded."""
     return " ".join(unicodedata.normalize("NFC", label).split()).casefold()
@@ -218,17 +220,20 @@ def find_turns(text: str, rules: TurnRules) -> tuple[TurnSpan, ...]:
     found: list[tuple[int, LabelHit]] = []
     position = 0
     for line in text.split("\n"):
-        hit = find_label(line, rules)
+        hit = find_label(line, rules) if line else None
         if hit is not None:
             found.append((position, hit))
         position += len(line) + 1
     is_speaker = accepted(hit for _, hit in found)
     found = [(at, hit) for at, hit in found if is_speaker(hit)]
     turns: list[TurnSpan] = []
+    roles: dict[str, tuple[Role, str | None]] = {}
     for index, (line_start, hit) in enumerate(found):
         limit = found[index + 1][0] if index + 1 < len(found) else len(text)
         start, end = strip_span(text, line_start + hit.speech, limit)
         if start < end:
-            role, key = speaker_role(hit.speaker, rules)
+            if hit.speaker not in roles:
+                roles[hit.speaker] = speaker_role(hit.speaker, rules)
+            role, key = roles[hit.speaker]
             turns.append(TurnSpan(start, end, hit.speaker, role, key, begin=hit.begin))
     return tuple(turns)
