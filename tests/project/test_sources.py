@@ -56,14 +56,35 @@ def test_empty_file_is_refused_without_trace(project, write_transcript):
     assert project.sources() == [] and project.participants() == []
 
 
-def test_import_files_keeps_the_good_files_before_a_bad_one(project, write_transcript, tmp_path):
+def test_import_files_is_all_or_nothing_and_names_every_bad_file(project, write_transcript, tmp_path):
     good = write_transcript("P01")
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"\x00\x01garbage" * 50)
+    empty = write_transcript("P02", text="")
+    before = project.log()
     with pytest.raises(Exception) as info:
-        project.import_files([good, bad, write_transcript("P03")])
-    assert "broken.docx" in str(info.value)
-    assert [s.name for s in project.sources()] == ["P01"]
+        project.import_files([good, bad, write_transcript("P03"), empty])
+    assert "broken.docx" in str(info.value) and "P02.txt" in str(info.value)
+    assert project.sources() == [] and project.participants() == [] and project.log() == before
+
+
+def test_import_files_is_one_change_that_undo_takes_back(project, write_transcript):
+    made = project.import_files([write_transcript("P01"), write_transcript("P02")])
+    assert [s.name for s in made] == ["P01", "P02"] and all(s.turn_count == 4 for s in made)
+    (event,) = [e for e in project.log() if e.operation == "source.import"]
+    assert event.summary == "imported 2 sources" and event.details["turns"] == 8
+    project.undo()
+    assert project.sources() == [] and project.participants() == [] and project.search("course") == []
+
+
+def test_two_files_with_one_name_are_refused(project, write_transcript, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    twin = other / "P01.txt"
+    twin.write_text("P01: again\n", encoding="utf-8")
+    with pytest.raises(Conflict):
+        project.import_files([write_transcript("P01"), twin])
+    assert project.sources() == []
 
 
 def test_participant_from_labels_and_file_name(project, write_transcript):

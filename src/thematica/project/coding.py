@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from ..analysis.frequencies import word_frequencies
+from ..analysis.search import matches, snippet
 from ..errors import InvalidInput, NotFound
 from ..model import AttributeValue, CodeOrigin, CodeStatus, Extract, Role, SearchHit, Segment, Turn
 from ..store import SegmentRow, Writer, parse_query
@@ -203,24 +204,25 @@ class CodingMixin(SourcesMixin, CodebookMixin):
         raise NotFound(f"no coder named {name!r}")
 
     def search(self, query: str, *, limit: int = 50, participants_only: bool = False) -> list[SearchHit]:
-        """Full-text search with snippets; ``participants_only`` drops hits in interviewer turns."""
+        """Full-text search, best first, with snippets; ``participants_only`` keeps participants' speech only."""
         if limit < 1:
             raise InvalidInput("limit must be at least 1")
         terms = parse_query(query).terms
-        with self._read() as r:
-            hits = r.search_passages(query, limit * 3 if participants_only else limit)
-            names = {s.id: s.name for s in r.sources()}
-            interviewer = _interviewer_spans(r.turns()) if participants_only else {}
         result = []
-        for hit in hits:
-            offset, length = _first_match(hit.body, terms)
-            start = hit.start + offset
-            if participants_only and _inside(interviewer.get(hit.source_id, ()), start):
-                continue
-            snippet = _snippet(hit.body, offset, length)
-            result.append(SearchHit(hit.source_id, names.get(hit.source_id, "?"), start, start + length, snippet, hit.score))
-            if len(result) >= limit:
-                break
+        with self._read() as r:
+            names = {s.id: s.name for s in r.sources()}
+            for hit in r.search_passages(query, limit, participants_only=participants_only):
+                spans = r.participant_spans(hit.source_id, hit.start, hit.start + len(hit.body)) if participants_only else None
+                found = [
+                    (offset, length) for offset, length in matches(hit.body, terms)
+                    if spans is None or _inside(spans, hit.start + offset)
+                ]
+                if not found:  # the index matched tokens the text does not show as such (rare)
+                    continue
+                offset, length = found[0]
+                start = hit.start + offset
+                text = snippet(hit.body, offset, length)
+                result.append(SearchHit(hit.source_id, names.get(hit.source_id, "?"), start, start + length, text, hit.score))
         return result
 
     def word_frequencies(
@@ -315,36 +317,6 @@ def _same(value: AttributeValue | None, wanted: AttributeValue) -> bool:
         except (TypeError, ValueError):
             return False
     return str(value).casefold() == str(wanted).casefold()
-
-
-def _first_match(body: str, terms: Sequence[str]) -> tuple[int, int]:
-    lowered = body.casefold()
-    best = (0, 0)
-    for term in terms:
-        needle = term.rstrip("*")
-        index = lowered.find(needle)
-        if index >= 0 and (best == (0, 0) or index < best[0]):
-            length = len(needle)
-            if term.endswith("*"):
-                while index + length < len(body) and body[index + length].isalnum():
-                    length += 1
-            best = (index, length)
-    return best if best != (0, 0) else (0, min(len(body), 1))
-
-
-def _snippet(body: str, offset: int, length: int, width: int = 70) -> str:
-    lo, hi = max(0, offset - width), min(len(body), offset + length + width)
-    head = ("…" if lo > 0 else "") + body[lo:offset]
-    tail = body[offset + length : hi] + ("…" if hi < len(body) else "")
-    return f"{head}[{body[offset:offset + length]}]{tail}"
-
-
-def _interviewer_spans(turns: Sequence[Turn]) -> dict[int, list[tuple[int, int]]]:
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for t in turns:
-        if t.role is Role.INTERVIEWER:
-            spans.setdefault(t.source_id, []).append((t.start, t.end))
-    return spans
 
 
 def _inside(spans: Sequence[tuple[int, int]], offset: int) -> bool:

@@ -57,8 +57,10 @@ class NotesMixin(CodingMixin):
             return self.source(target).id
         if kind is MemoTarget.CODE:
             return self.code_by(target).id
+        if not str(target).strip().lstrip("#").isdigit():
+            raise InvalidInput(f"a segment is named by its number, not {target!r}")
         with self._read() as r:
-            seg = r.segment(int(target))
+            seg = r.segment(int(str(target).strip().lstrip("#")))
         if seg is None:
             raise NotFound(f"no segment #{target}")
         return seg.id

@@ -8,10 +8,10 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, Collection, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from .. import ingest
-from ..errors import Conflict, InvalidInput, NotFound, ThematicaError
+from ..errors import Conflict, ImportError_, InvalidInput, NotFound, ThematicaError
 from ..ingest.base import ReadDocument, SurveyMapping
 from ..model import AttributeDef, AttributeType, Participant, Role, Source, Turn
 from ..store import Writer
@@ -68,46 +68,54 @@ class SourcesMixin(ProjectCore):
         speaker_pattern: str | None = None,
         interviewer_labels: Collection[str] | None = None,
     ) -> Source:
-        """Import one transcript (TXT, MD, DOCX, PDF, RTF, ODT, VTT, SRT) as a source.
-
-        The file becomes one source with its speaker turns, in one transaction:
-        either all of it is in the project afterwards, or none of it.
-        """
-        doc = ingest.read_file(
-            Path(path), encoding=encoding, speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels
-        )
-        source_name = (name or doc.name).strip()
-        with self._change("source.import", f"imported {source_name} ({doc.kind})") as ch:
-            source_id = self._add_document(ch.writer, doc, source_name, participant)
-            ch.details = {"source_id": source_id, "file": doc.file_name, "turns": len(doc.turns)}
-            source = ch.writer.source(source_id)
-        return source
+        """Import one transcript (TXT, MD, DOCX, PDF, RTF, ODT, VTT, SRT) as a source with its turns."""
+        options = dict(encoding=encoding, speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels)
+        return self.import_files([path], name=name, participant=participant, **options)[0]
 
     def import_files(
         self,
         paths: Sequence[Path | str],
         *,
+        name: str | None = None,
+        participant: str | None = None,
+        encoding: str | None = None,
+        speaker_pattern: str | None = None,
+        interviewer_labels: Collection[str] | None = None,
         progress: Callable[[Path], None] | None = None,
-        **options: Any,
     ) -> list[Source]:
-        """Import many files (options as for :meth:`import_file`), each in its own transaction.
+        """Import transcripts as one change: all of them, or none.
 
-        Stops at the first bad file; the files imported before it stay
-        imported, each of them whole.
+        Every file is read first; if any cannot be read, or a name is taken,
+        the error names each such file and the project is left as it was.
+        Then all sources are written in one transaction and one audit event,
+        so ``undo`` takes the whole import back. ``progress`` is called after
+        each file is read.
         """
-        if options.get("name") is not None and len(paths) != 1:
+        files = [Path(p) for p in paths]
+        if name is not None and len(files) != 1:
             raise InvalidInput("a source name can be given for one file only")
-        imported = []
-        for path in map(Path, paths):
+        docs: list[ReadDocument] = []
+        problems: list[tuple[Path, ThematicaError]] = []
+        for path in files:
             try:
-                imported.append(self.import_file(path, **options))
+                docs.append(ingest.read_file(
+                    path, encoding=encoding, speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels
+                ))
             except ThematicaError as exc:
-                if path.name in str(exc):
-                    raise
-                raise type(exc)(f"{path.name}: {exc}") from exc
+                problems.append((path, exc))
             if progress:
                 progress(path)
-        return imported
+        _raise_problems(problems)
+        names = [(name or doc.name).strip() for doc in docs]
+        taken = sorted({n for n in names if names.count(n) > 1})
+        if taken:
+            raise Conflict(f"several files would become the source {taken[0]!r}; import them under other names")
+        summary = f"imported {names[0]} ({docs[0].kind})" if len(docs) == 1 else f"imported {len(docs)} sources"
+        with self._change("source.import", summary) as ch:
+            ids = [self._add_document(ch.writer, doc, n, participant) for doc, n in zip(docs, names)]
+            ch.details = {"sources": ids, "files": [d.file_name for d in docs], "turns": sum(len(d.turns) for d in docs)}
+            by_id = {s.id: s for s in ch.writer.sources()}
+        return [by_id[i] for i in ids]
 
     def import_survey(
         self,
@@ -266,9 +274,13 @@ class SourcesMixin(ProjectCore):
                 w.update("source", src.id, {"participant_id": keys[key]})
         defs = {d.name: (aid, d) for aid, d in w.attribute_defs()}
         columns = sorted({c for values in table.values() for c in values})
+        declared = {column: _attribute_type(kind) for column, kind in (types or {}).items()}
+        unknown_columns = sorted(set(declared) - set(columns))
+        if unknown_columns:
+            raise InvalidInput(f"no column {', '.join(unknown_columns)} to give a type (columns: {', '.join(columns)})")
         for column in columns:
             cells = [values.get(column, "") for values in table.values()]
-            wanted = AttributeType((types or {}).get(column) or _infer_type(cells, defs.get(column)))
+            wanted = declared.get(column) or _infer_type(cells, defs.get(column))
             present = [c for c in cells if c]
             categories = sorted(set(present)) if wanted is AttributeType.CATEGORY else []
             if column in defs:
@@ -310,6 +322,19 @@ class SourcesMixin(ProjectCore):
         return self.source(src.id)
 
 
+def _raise_problems(problems: Sequence[tuple[Path, ThematicaError]]) -> None:
+    """Raise one error that names every file that could not be read."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        path, exc = problems[0]
+        if path.name in str(exc):
+            raise exc
+        raise type(exc)(f"{path.name}: {exc}") from exc
+    lines = "; ".join(str(exc) if path.name in str(exc) else f"{path.name}: {exc}" for path, exc in problems)
+    raise ImportError_(f"{len(problems)} files cannot be imported, so none was: {lines}")
+
+
 def _owner_key(doc: ReadDocument) -> str | None:
     """The participant a transcript belongs to: the one P-label in its turns, else an id-like file stem."""
     labelled = {t.participant_key for t in doc.turns if t.participant_key}
@@ -319,6 +344,14 @@ def _owner_key(doc: ReadDocument) -> str | None:
         return None  # a group interview: each turn names its own participant
     match = _PARTICIPANT_STEM.match(doc.name)
     return match.group(1) if match else None
+
+
+def _attribute_type(kind: AttributeType | str) -> AttributeType:
+    try:
+        return AttributeType(kind.strip().lower() if isinstance(kind, str) else kind)
+    except ValueError:
+        names = ", ".join(t.value for t in AttributeType)
+        raise InvalidInput(f"attribute type must be one of {names}, not {kind!r}") from None
 
 
 def _infer_type(cells: Sequence[str], existing: tuple[int, AttributeDef] | None) -> AttributeType:

@@ -78,7 +78,15 @@ def add(conn: Connection, source_id: int, passages: Iterable[tuple[int, str]]) -
     )
 
 
-def search(conn: Connection, query: str, limit: int) -> list[PassageHit]:
+# A passage counts as participants' speech if it overlaps a participant turn, or its source has no turns.
+_PARTICIPANTS_ONLY = (
+    " AND (EXISTS (SELECT 1 FROM turn t WHERE t.source_id = p.source_id AND t.role = 'participant'"
+    " AND t.start < p.start + p.length AND t.\"end\" > p.start)"
+    " OR NOT EXISTS (SELECT 1 FROM turn t WHERE t.source_id = p.source_id))"
+)
+
+
+def search(conn: Connection, query: str, limit: int, participants_only: bool = False) -> list[PassageHit]:
     """The passages that match ``query``, best (BM25) first."""
     parsed = parse_query(query)
     rows = conn.execute(
@@ -86,7 +94,8 @@ def search(conn: Connection, query: str, limit: int) -> list[PassageHit]:
             "SELECT p.source_id, p.start, substr(s.text, p.start + 1, p.length) AS body, "
             "bm25(passage_fts) AS score "
             "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id "
-            "WHERE passage_fts MATCH :q ORDER BY score LIMIT :limit"
+            "WHERE passage_fts MATCH :q" + (_PARTICIPANTS_ONLY if participants_only else "") + " "
+            "ORDER BY score LIMIT :limit"
         ),
         {"q": parsed.match, "limit": limit},
     )

@@ -333,9 +333,24 @@ class Reader:
         return int(self.conn.execute(query).scalar() or 0)
 
     # -- search -------------------------------------------------------------------
-    def search_passages(self, query: str, limit: int) -> list[fulltext.PassageHit]:
-        """Passages matching a user query, best first."""
-        return fulltext.search(self.conn, query, limit)
+    def search_passages(self, query: str, limit: int, participants_only: bool = False) -> list[fulltext.PassageHit]:
+        """Passages matching a user query, best first (only those in participants' turns, if asked)."""
+        return fulltext.search(self.conn, query, limit, participants_only)
+
+    def participant_spans(self, source_id: int, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of participants' turns overlapping ``start..end`` of a source, in order.
+
+        A source without any turns (a plain document) counts as one participant span.
+        """
+        t = schema.turn
+        rows = self.conn.execute(
+            select(t.c.start, t.c.end)
+            .where(and_(t.c.source_id == source_id, t.c.role == "participant", t.c.start < end, t.c.end > start))
+            .order_by(t.c.start)
+        ).all()
+        if rows or self.conn.execute(select(t.c.id).where(t.c.source_id == source_id).limit(1)).first():
+            return [(r.start, r.end) for r in rows]
+        return [(start, end)]
 
     def check_integrity(self) -> list[str]:
         """SQLite's own integrity check plus foreign keys; empty when all is well."""
