@@ -105,6 +105,7 @@ def test_import_an_empty_file_is_an_error_and_changes_nothing(ok, fails, project
     before = snapshot(ok, *STATE)
     result = fails("import", "empty.txt")
     assert "empty.txt" in result.err and "is empty" in result.err
+    assert result.err.count("empty.txt") == 1
     assert snapshot(ok, *STATE) == before
 
 
@@ -134,14 +135,28 @@ def test_import_a_duplicate_source_name_is_an_error_and_changes_nothing(ok, fail
     assert [s["name"] for s in ok(*SOURCES).json()] == ["P01", "P01-second"]
 
 
-def test_import_several_stops_at_the_bad_file_keeping_the_ones_before(ok, fails, project, write) -> None:
+def test_import_several_is_all_or_nothing(ok, fails, project, write) -> None:
     write("P01.txt", P01_TEXT)
     write("P02.txt", P02_TEXT)
     write("P03.txt", "")
-    write("P04.txt", "Interviewer: Hello?\n\nP04: Four here.\n")
-    result = fails("import", "P01.txt", "P02.txt", "P03.txt", "P04.txt")
-    assert "P03.txt" in result.err
-    assert [s["name"] for s in ok(*SOURCES).json()] == ["P01", "P02"]
+    write("P04.docx", b"not a zip archive")
+    before = snapshot(ok, *STATE)
+    result = fails("import", "P01.txt", "P03.txt", "P02.txt")
+    assert "P03.txt" in result.err and "P01.txt" not in result.err
+    assert snapshot(ok, *STATE) == before
+    # every bad file is named in the one line
+    result = fails("import", "P01.txt", "P03.txt", "P02.txt", "P04.docx")
+    assert "P03.txt" in result.err and "P04.docx" in result.err
+    assert snapshot(ok, *STATE) == before
+    # two files that would get the same source name
+    write("again/P01.txt", P02_TEXT)
+    assert "'P01'" in fails("import", "P01.txt", "again/P01.txt").err
+    assert snapshot(ok, *STATE) == before
+    # and one undo takes a whole import back
+    ok("import", "P01.txt", "P02.txt")
+    assert len(ok(*SOURCES).json()) == 2
+    ok("undo")
+    assert snapshot(ok, *STATE)[:2] == before[:2]
 
 
 def test_name_option_with_several_files_is_an_error(ok, fails, project, write) -> None:

@@ -188,7 +188,6 @@ def test_check_finds_a_segment_that_no_longer_matches(ok, run, study: Path) -> N
     assert result.err.strip() == "error: 1 problem(s) found"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: project/notes.py _target_id does int(target): a ValueError, shown as an internal error (exit 2)")
 @pytest.mark.parametrize("command", ["add", "list"])
 def test_a_segment_target_that_is_not_a_number_is_a_clear_error(ok, fails, study, command: str) -> None:
     args = ("memo", "add", "x") if command == "add" else ("memo", "list")

@@ -110,7 +110,6 @@ def test_link_a_source_to_a_participant(ok, fails, project, write) -> None:
     assert ok("sources", "list", "--json").json()[0]["participant_id"] == ids["P50"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unknown --type is a ValueError in project/sources.py, shown as an internal error (exit 2)")
 def test_an_unknown_attribute_type_is_a_clear_error(ok, fails, project, write) -> None:
     write("people.csv", "id,band\nP01,7\n")
     result = fails("participants", "import", "people.csv", "--create", "--type", "band=colour")
