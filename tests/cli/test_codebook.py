@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import P01_TEXT, snapshot
+from .conftest import snapshot
 
 CODES = ("codebook", "list", "--json")
 

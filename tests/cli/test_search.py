@@ -88,3 +88,12 @@ def test_words(ok, fails, study) -> None:
     assert only_p02["hope"] == 2 and "nervous" not in only_p02
     assert "Word frequencies" in ok("words").out
     assert "no source 'P09'" in fails("words", "--source", "P09").err
+
+
+def test_case_and_accents_are_folded(ok, project, write) -> None:
+    text = "Interviewer: Was the café OK?\n\nP01: The Café was fine. Naïve me.\n"
+    write("P01.txt", text)
+    ok("import", "P01.txt")
+    hits = ok("search", "cafe", "--participants-only", "--json").json()
+    assert [text[h["start"] : h["end"]] for h in hits] == ["Café"]
+    assert [text[h["start"] : h["end"]] for h in ok("search", "NAIVE", "--json").json()] == ["Naïve"]

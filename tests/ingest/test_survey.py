@@ -8,7 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from thematica.errors import EmptyDocument, ImportError_, InvalidInput, UnsupportedFormat
+from thematica.errors import (
+    EmptyDocument,
+    ImportError_,
+    InvalidInput,
+    UnsupportedFormat,
+)
 from thematica.ingest import SURVEY_SUFFIXES, SurveyMapping, read_survey
 from thematica.model import Role
 

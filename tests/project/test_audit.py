@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import thematica
-from thematica.errors import InvalidInput, NothingToUndo, NotFound
+from thematica.errors import InvalidInput, NotFound, NothingToUndo
 from thematica.model import MemoTarget, Phase
 
 

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from thematica.errors import EncodingError, InvalidInput
 from thematica.text import (
-    canonicalise, check_bounds, context, decode, find_quote, index_to_utf16, passages, utf16_to_index, words,
+    canonicalise,
+    check_bounds,
+    context,
+    decode,
+    find_quote,
+    index_to_utf16,
+    passages,
+    utf16_to_index,
+    words,
 )
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-
 from rich.markup import escape
 
 from ..errors import ThematicaError

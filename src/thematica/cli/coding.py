@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import List, Optional
 
 import typer
-
-from ..errors import InvalidInput
 from rich.markup import escape
 from rich.text import Text
 
+from ..errors import InvalidInput
 from .common import JsonOption, console, done, one_line, print_json, project, table
 
 code_app = typer.Typer(help="Code text, uncode it, and read coded extracts.", no_args_is_help=True)

@@ -48,7 +48,7 @@ def find_project_path(explicit: Path | None = None) -> Path:
         return found[0]
     if not found:
         raise ProjectError(
-            f"no project here: pass --project PATH, set THEMATICA_PROJECT, or run 'thematica init NAME'"
+            "no project here: pass --project PATH, set THEMATICA_PROJECT, or run 'thematica init NAME'"
         )
     names = ", ".join(p.name for p in found)
     raise ProjectError(f"several projects here ({names}); choose one with --project")

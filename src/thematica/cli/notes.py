@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
-
 from rich.markup import escape
 
 from .common import JsonOption, console, done, print_json, project

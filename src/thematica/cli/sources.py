@@ -6,7 +6,13 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from ..errors import InvalidInput
 from ..ingest.base import SurveyMapping
@@ -57,19 +63,15 @@ def import_(
             mapping = SurveyMapping(id_column, tuple(text_column), tuple(attribute_column or ()))
             imported = proj.import_survey(files[0], mapping, encoding=encoding, sheet=sheet)
         else:
-            options = dict(participant=participant, encoding=encoding, speaker_pattern=speaker_pattern)
-            if name is not None:
-                if len(files) != 1:
-                    raise InvalidInput("--name works with one file only")
-                options["name"] = name
-            if interviewer:
-                options["interviewer_labels"] = interviewer
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=console, transient=True, disable=json_out or len(files) < 3,
             ) as bar:
-                task = bar.add_task("importing", total=len(files))
-                imported = proj.import_files(files, progress=lambda _p: bar.advance(task), **options)
+                task = bar.add_task("reading", total=len(files))
+                imported = proj.import_files(
+                    files, name=name, participant=participant, encoding=encoding, speaker_pattern=speaker_pattern,
+                    interviewer_labels=interviewer or None, progress=lambda _p: bar.advance(task),
+                )
         if json_out:
             print_json(imported)
             return

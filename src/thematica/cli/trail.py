@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from ..errors import ProjectError
 from ..model import ProjectSummary
-from rich.markup import escape
-
 from .common import JsonOption, console, done, print_json, project, table, to_jsonable
 
 coders_app = typer.Typer(help="The people who code.", no_args_is_help=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .base import ReadDocument, SurveyData, SurveyMapping, TurnSpan
 from .files import MAX_FILE_BYTES
 from .reader import SUPPORTED_SUFFIXES, read_file
-from .survey import SURVEY_SUFFIXES, read_survey
+from .survey import SURVEY_SUFFIXES, read_survey, read_table
 from .turns import DEFAULT_INTERVIEWER_LABELS, detect_turns
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "detect_turns",
     "read_file",
     "read_survey",
+    "read_table",
 ]

@@ -58,15 +58,34 @@ def read_survey(
     if not mapping.id_column.strip() or not mapping.text_columns:
         raise InvalidInput("a survey mapping needs an id column and at least one answer column")
     data = read_bytes(path)
-    if suffix == ".xlsx":
-        rows, used = _xlsx_rows(path, data, sheet), None
-    else:
-        decoded = decode(data, encoding, path)
-        rows, used = (
-            _csv_rows(path, decoded.text, "\t" if suffix == ".tsv" else None),
-            decoded.encoding,
-        )
+    rows, used = _table_rows(path, data, encoding, sheet)
     return _survey(path, data, used, mapping, rows)
+
+
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> list[dict[str, str]]:
+    """A CSV/TSV/XLSX table as one dict per row, keyed by the header (the first non-blank row).
+
+    Blank rows are skipped; cells are text, stripped; missing cells are "".
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SURVEY_SUFFIXES:
+        raise UnsupportedFormat(f"{path.name}: tables are read from {', '.join(SURVEY_SUFFIXES)} files")
+    rows = [cells for _, cells in _table_rows(path, read_bytes(path), encoding, sheet)[0] if any(cells)]
+    if not rows:
+        raise EmptyDocument(f"{path.name} holds no table")
+    header = rows[0]
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        raise InvalidInput(f"{path.name} has more than one column named {doubled[0]!r}; make the names unique")
+    return [{name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name} for cells in rows[1:]]
+
+
+def _table_rows(path: Path, data: bytes, encoding: str | None, sheet: str | None) -> tuple[_Rows, str | None]:
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_rows(path, data, sheet), None
+    decoded = decode(data, encoding, path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else None
+    return _csv_rows(path, decoded.text, delimiter), decoded.encoding
 
 
 def _csv_rows(path: Path, text: str, delimiter: str | None) -> _Rows:

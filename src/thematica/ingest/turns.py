@@ -24,11 +24,11 @@ lines but never name speakers (Note, Date, Laughs ...) are never labels.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InvalidInput
 from ..model import Role

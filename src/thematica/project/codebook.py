@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..errors import Conflict, InvalidInput, NotFound
+from ..ingest import read_table
 from ..model import Code, CodeOrigin, CodeStatus
 from ..store import Writer
 from ..store.convert import now
-from ..text import decode
 from .core import ProjectCore, new_guid
 
 #: Columns of the codebook CSV, in order (import accepts any order and subset, but needs ``name``).
@@ -239,13 +239,12 @@ class CodebookMixin(ProjectCore):
         return out.getvalue()
 
     def import_codebook_csv(self, path: Path | str, *, encoding: str | None = None) -> tuple[int, int]:
-        """Import codes from CSV; existing codes (same name) get the CSV's non-empty fields. Returns (created, updated)."""
+        """Import codes from a CSV (or XLSX) table; existing codes (same name) get its non-empty fields.
+
+        Returns (created, updated).
+        """
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
-        rows = list(csv.DictReader(io.StringIO(decode(raw, encoding).text)))
+        rows = read_table(path, encoding=encoding)
         if not rows or "name" not in rows[0]:
             raise InvalidInput(f"{path.name} needs a 'name' column (columns: {', '.join(CODEBOOK_COLUMNS)})")
         created = updated = 0

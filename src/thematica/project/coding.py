@@ -9,9 +9,17 @@ from typing import Iterable, Mapping, Sequence
 from ..analysis.frequencies import word_frequencies
 from ..analysis.search import matches, snippet
 from ..errors import InvalidInput, NotFound
-from ..model import AttributeValue, CodeOrigin, CodeStatus, Extract, Role, SearchHit, Segment, Turn
+from ..model import (
+    AttributeValue,
+    CodeOrigin,
+    CodeStatus,
+    Extract,
+    Role,
+    SearchHit,
+    Segment,
+)
 from ..store import SegmentRow, Writer, parse_query
-from ..store.convert import now
+from ..store.convert import now, parse_time
 from ..text import check_bounds, find_quote
 from .codebook import CodebookMixin, CodeRef, _descendants, _resolve
 from .core import new_guid
@@ -118,7 +126,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             "created_at": created,
         }
         seg_id = w.insert("segment", values)
-        return Segment(seg_id, source_id, spec.start, spec.end, values["text"], code_id, coder_id, spec.memo)
+        return Segment(seg_id, source_id, spec.start, spec.end, text, code_id, coder_id, spec.memo, parse_time(created))
 
     def uncode(self, segment_id: int) -> Segment:
         """Remove one segment (undo brings it back)."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import Conflict, InvalidInput, NothingToUndo, NotFound
+from ..errors import Conflict, InvalidInput, NotFound, NothingToUndo
 from ..model import AuditEvent, Coder, Phase
 from ..store import Reader, Store, Writer
 from ..store.convert import now

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from pathlib import Path
@@ -12,11 +10,12 @@ from typing import Callable, Collection, Mapping, Sequence
 
 from .. import ingest
 from ..errors import Conflict, ImportError_, InvalidInput, NotFound, ThematicaError
+from ..ingest import read_table
 from ..ingest.base import ReadDocument, SurveyMapping
 from ..model import AttributeDef, AttributeType, Participant, Role, Source, Turn
 from ..store import Writer
 from ..store.convert import attribute_from_text, attribute_to_text, now
-from ..text import decode, passages, sha256
+from ..text import passages, sha256
 from .core import ProjectCore, new_guid
 
 _PARTICIPANT_STEM = re.compile(r"^((?:P|R|ID|Participant|Respondent)[-_ ]?\d+)(?:\b|_)", re.IGNORECASE)
@@ -69,8 +68,10 @@ class SourcesMixin(ProjectCore):
         interviewer_labels: Collection[str] | None = None,
     ) -> Source:
         """Import one transcript (TXT, MD, DOCX, PDF, RTF, ODT, VTT, SRT) as a source with its turns."""
-        options = dict(encoding=encoding, speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels)
-        return self.import_files([path], name=name, participant=participant, **options)[0]
+        return self.import_files(
+            [path], name=name, participant=participant, encoding=encoding,
+            speaker_pattern=speaker_pattern, interviewer_labels=interviewer_labels,
+        )[0]
 
     def import_files(
         self,
@@ -112,7 +113,7 @@ class SourcesMixin(ProjectCore):
             raise Conflict(f"several files would become the source {taken[0]!r}; import them under other names")
         summary = f"imported {names[0]} ({docs[0].kind})" if len(docs) == 1 else f"imported {len(docs)} sources"
         with self._change("source.import", summary) as ch:
-            ids = [self._add_document(ch.writer, doc, n, participant) for doc, n in zip(docs, names)]
+            ids = [self._add_document(ch.writer, doc, n, participant) for doc, n in zip(docs, names, strict=True)]
             ch.details = {"sources": ids, "files": [d.file_name for d in docs], "turns": sum(len(d.turns) for d in docs)}
             by_id = {s.id: s for s in ch.writer.sources()}
         return [by_id[i] for i in ids]
@@ -226,11 +227,7 @@ class SourcesMixin(ProjectCore):
         category, text) unless given in ``types``.
         """
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
-        rows = list(csv.DictReader(io.StringIO(decode(raw, encoding).text)))
+        rows = read_table(path, encoding=encoding)
         if not rows:
             raise InvalidInput(f"{path.name} has no rows")
         columns = list(rows[0].keys())

@@ -71,10 +71,10 @@ def add(conn: Connection, source_id: int, passages: Iterable[tuple[int, str]]) -
     # straight to the driver: thousands of rows, nothing for SQLAlchemy to add
     conn.exec_driver_sql(
         "INSERT INTO passage (id, source_id, start, length) VALUES (?, ?, ?, ?)",
-        [(i, source_id, start, len(body)) for i, (start, body) in zip(ids, rows)],
+        [(i, source_id, start, len(body)) for i, (start, body) in zip(ids, rows, strict=True)],
     )
     conn.exec_driver_sql(
-        "INSERT INTO passage_fts (rowid, body) VALUES (?, ?)", [(i, body) for i, (_, body) in zip(ids, rows)]
+        "INSERT INTO passage_fts (rowid, body) VALUES (?, ?)", [(i, body) for i, (_, body) in zip(ids, rows, strict=True)]
     )
 
 

@@ -8,7 +8,18 @@ from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection
 
-from ..model import AttributeDef, AttributeValue, AuditEvent, Code, Coder, Memo, MemoTarget, Segment, Source, Turn
+from ..model import (
+    AttributeDef,
+    AttributeValue,
+    AuditEvent,
+    Code,
+    Coder,
+    Memo,
+    MemoTarget,
+    Segment,
+    Source,
+    Turn,
+)
 from . import convert, fulltext, schema
 
 _CONTEXT_WINDOW = 160
