@@ -183,3 +183,25 @@ def test_import_children_before_parents_and_errors(ok, fails, project, write) ->
     before = snapshot(ok, CODES, ("log", "--json"))
     assert "origin" in fails("codebook", "import", "bad.csv").err
     assert snapshot(ok, CODES, ("log", "--json")) == before  # all or nothing: Good is not there either
+
+
+def test_import_updates_the_text_fields_of_existing_codes(ok, project, write) -> None:
+    ok("codebook", "add", "Power", "--definition", "Old.", "--example", "Kept.")
+    write("codes.csv", "name,definition,example\nPower,New.,\n")
+    assert ok("codebook", "import", "codes.csv").out.strip() == "0 codes created, 1 updated"
+    power = _codes(ok)["Power"]
+    assert (power["definition"], power["example"]) == ("New.", "Kept.")  # empty cells change nothing
+
+
+def test_import_updates_origin_status_and_parent_of_existing_codes(ok, fails, project, write) -> None:
+    ok("codebook", "add", "Power")
+    ok("codebook", "add", "Child")
+    write("codes.csv", "name,parent,origin,status\nPower,,deductive,retired\nChild,Power,,\n")
+    result = ok("codebook", "import", "codes.csv")
+    codes = _codes(ok)
+    assert (codes["Power"]["origin"], codes["Power"]["status"]) == ("deductive", "retired"), result.out
+    assert codes["Child"]["path"] == "Power/Child", result.out
+    assert "2 updated" in result.out
+    write("cycle.csv", "name,parent\nPower,Child\n")
+    assert "under itself" in fails("codebook", "import", "cycle.csv").err
+    assert _codes(ok)["Child"]["path"] == "Power/Child"

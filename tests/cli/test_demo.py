@@ -110,7 +110,7 @@ def test_the_readme_project_commands_work_on_a_copy_of_the_demo(ok, demo_copy: P
     ok("code", "quote", "P01", "sit on my hands", "Letting go of power")
     ok("code", "apply", "P01", "1200", "1340", "Power", "--memo", "first mention of risk")
     ok("codebook", "add", "Power sharing", "--parent", "Power")
-    ok("code", "in-vivo", "P02", "5009", "5035", "--parent", "Power sharing")
+    ok("code", "in-vivo", "P02", "5011", "5020", "--parent", "Power sharing")
     ok("codebook", "merge", "Power sharing", "--into", "Letting go of power")
     ok("codebook", "restore", "Power sharing")
     ok("memo", "add", "Risk and power travel together", "--on", "code", "--target", "Power")

@@ -162,7 +162,7 @@ def test_import_several_is_all_or_nothing(ok, fails, project, write) -> None:
 def test_name_option_with_several_files_is_an_error(ok, fails, project, write) -> None:
     write("P01.txt", P01_TEXT)
     write("P02.txt", P02_TEXT)
-    assert "--name" in fails("import", "P01.txt", "P02.txt", "--name", "X").err
+    assert "one file" in fails("import", "P01.txt", "P02.txt", "--name", "X").err
     assert ok(*SOURCES).json() == []
 
 

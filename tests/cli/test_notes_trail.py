@@ -105,7 +105,7 @@ def test_log_is_newest_first_and_marks_undone_events(ok, project, write) -> None
     assert events[0]["undo_of"] == events[1]["id"]
     assert events[0]["summary"] == f"undid #{events[1]['id']}: moved to phase 2: generating initial codes"
     assert {e["actor"] for e in events} == {USER}
-    assert [e["phase"] for e in events] == [1, 2, 1, 1, 1]  # a phase move is stamped with the new phase
+    assert [e["phase"] for e in events] == [1, 1, 1, 1, 1]  # a phase move is stamped with the phase it left
     assert len(ok("log", "--limit", "2", "--json").json()) == 2
     table = ok("log").out
     assert "moved to phase 2: generating initial codes [undone]" in table
@@ -117,7 +117,7 @@ def test_events_are_stamped_with_the_phase(ok, project) -> None:
     ok("phase", "2")
     ok("codebook", "add", "Power")
     events = ok("log", "--json").json()
-    assert [(e["operation"], e["phase"]) for e in events[:2]] == [("code.create", 2), ("phase.set", 2)]
+    assert [(e["operation"], e["phase"]) for e in events[:2]] == [("code.create", 2), ("phase.set", 1)]
 
 
 def test_undo_brings_a_removed_segment_back_with_its_id_and_text(ok, study) -> None:

@@ -115,8 +115,8 @@ def test_csv_round_trip(coded, tmp_path):
     other = thematica.init_project(tmp_path / "other")
     assert other.import_codebook_csv(path) == (3, 0)
     assert other.export_codebook_csv() == text
-    # importing again updates nothing new
-    assert other.import_codebook_csv(path) == (0, 1)
+    # importing again changes nothing
+    assert other.import_codebook_csv(path) == (0, 0)
     other.close()
 
 

@@ -64,7 +64,7 @@ def log(limit: int = typer.Option(20, help="How many events."), json_out: bool =
     table("Audit trail", ["#", "when (UTC)", "who", "phase", "operation", "what"], rows)
 
 
-def undo(steps: int = typer.Option(1, help="How many changes to revert.")) -> None:
+def undo(steps: int = typer.Option(1, min=1, help="How many changes to revert.")) -> None:
     """Revert the newest change(s); the undo is recorded in the trail too."""
     with project() as proj:
         for _ in range(steps):

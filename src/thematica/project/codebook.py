@@ -109,6 +109,8 @@ class CodebookMixin(ProjectCore):
             codes = ch.writer.codes()
             target = _resolve(codes, code)
             name = _clean_name(new_name)
+            if name == target.name:
+                raise InvalidInput(f"the code is already called {name!r}")
             _check_unique([c for c in codes if c.id != target.id], name)
             ch.summary = f"renamed code {target.name} to {name}"
             ch.details = {"code_id": target.id, "old": target.name, "new": name}
@@ -120,15 +122,11 @@ class CodebookMixin(ProjectCore):
         with self._change("code.move", "") as ch:
             codes = ch.writer.codes()
             target = _resolve(codes, code)
-            new_parent = None if parent in (None, "") else _resolve(codes, parent)  # type: ignore[arg-type]
-            if new_parent is not None and (
-                new_parent.id == target.id or new_parent.id in {c.id for c in _descendants(codes, target.id)}
-            ):
-                raise InvalidInput(f"cannot move {target.name} under itself or one of its sub-codes")
-            where = new_parent.name if new_parent else "the top level"
+            parent_id = None if parent in (None, "") else _new_parent(codes, target, parent)  # type: ignore[arg-type]
+            where = _resolve(codes, parent_id).name if parent_id else "the top level"
             ch.summary = f"moved code {target.name} under {where}"
-            ch.details = {"code_id": target.id, "parent_id": new_parent.id if new_parent else None}
-            ch.writer.update("code", target.id, {"parent_id": new_parent.id if new_parent else None})
+            ch.details = {"code_id": target.id, "parent_id": parent_id}
+            ch.writer.update("code", target.id, {"parent_id": parent_id})
         return self.code_by(target.id)
 
     def merge_codes(self, sources: Sequence[CodeRef], into: CodeRef) -> Code:
@@ -272,9 +270,16 @@ class CodebookMixin(ProjectCore):
                         )
                         created += 1
                     else:
-                        values = {k: v for k, v in fields.items() if v}
-                        if values:
-                            w.update("code", existing.id, values)
+                        values: dict[str, object] = {k: v for k, v in fields.items() if v}
+                        if (row.get("origin") or "").strip():
+                            values["origin"] = _origin(row["origin"]).value
+                        if (row.get("status") or "").strip():
+                            values["status"] = _status(row["status"]).value
+                        if parent:
+                            values["parent_id"] = _new_parent(codes, existing, parent)
+                        changed = {k: v for k, v in values.items() if getattr(existing, k, None) != v}
+                        if changed:
+                            w.update("code", existing.id, changed)
                             updated += 1
                 if not progress:
                     missing = sorted({(r.get("parent") or "").strip() for _, r in later})
@@ -350,6 +355,14 @@ def tree_order(codes: Sequence[Code]) -> list[Code]:
 
     walk(None)
     return ordered
+
+
+def _new_parent(codes: Sequence[Code], code: Code, parent: CodeRef) -> int:
+    """The id of ``parent`` as a new parent for ``code``, refusing cycles."""
+    found = _resolve(codes, parent)
+    if found.id == code.id or found.id in {d.id for d in _descendants(codes, code.id)}:
+        raise InvalidInput(f"cannot put {code.name} under itself or one of its sub-codes ({found.name})")
+    return found.id
 
 
 def _check_unique(codes: Sequence[Code], name: str) -> None:

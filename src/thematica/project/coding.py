@@ -195,6 +195,11 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             source_ids = None if source is None else [self.source(source).id]
             coder_ids = None if coder is None else [self._coder_by_name(coder)]
             rows = r.segment_rows(code_ids=code_ids, source_ids=source_ids, coder_ids=coder_ids)
+            if where:
+                known = {d.name for _, d in r.attribute_defs()}
+                unknown = sorted(set(where) - known)
+                if unknown:
+                    raise InvalidInput(f"no participant attribute {unknown[0]!r} (attributes: {', '.join(sorted(known))})")
             allowed = _participants_where(r.attribute_values(), dict(r.participants()), where) if where else None
         result = []
         for row in rows:

@@ -77,9 +77,9 @@ class ProjectCore:
     def _change(self, operation: str, summary: str = "", **details: Any) -> Iterator[Change]:
         """One transaction and its audit event; nothing is written if the body raises."""
         with self._store.write() as writer:
+            phase = Phase(int(writer.meta().get("phase", "1")))  # the phase the change was made in
             change = Change(writer, summary, dict(details))
             yield change
-            phase = Phase(int(writer.meta().get("phase", "1")))
             writer.append_event(self.actor, phase, operation, change.summary, change.details)
 
     @contextmanager
