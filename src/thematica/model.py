@@ -63,6 +63,15 @@ class CodeStatus(str, Enum):
     RETIRED = "retired"
 
 
+class ThemeStatus(str, Enum):
+    """How far a theme has come: candidate (phase 3) -> reviewed (4) -> defined (5) -> final (6)."""
+
+    CANDIDATE = "candidate"
+    REVIEWED = "reviewed"
+    DEFINED = "defined"
+    FINAL = "final"
+
+
 class AttributeType(str, Enum):
     """The type of a participant attribute."""
 
@@ -183,6 +192,40 @@ class Code:
     origin: CodeOrigin = CodeOrigin.INDUCTIVE
     status: CodeStatus = CodeStatus.ACTIVE
     deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A theme or subtheme (a tree through ``parent_id``), built from codes.
+
+    ``concept`` is the central organising concept; ``narrative`` the
+    researcher's write-up for the report; ``code_ids`` the codes it is built
+    from; ``quote_ids`` the key extracts the researcher chose (segment ids,
+    in order); ``position`` orders siblings.
+    """
+
+    id: int
+    name: str
+    parent_id: int | None = None
+    definition: str = ""
+    concept: str = ""
+    status: ThemeStatus = ThemeStatus.CANDIDATE
+    narrative: str = ""
+    position: int = 0
+    code_ids: tuple[int, ...] = ()
+    quote_ids: tuple[int, ...] = ()
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeName:
+    """One entry of a theme's naming history: the name it took, when, by whom, in which phase."""
+
+    theme_id: int
+    name: str
+    at: dt.datetime
+    actor: str
+    phase: Phase
 
 
 @dataclass(frozen=True, slots=True)

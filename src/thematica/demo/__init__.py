@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput
 from ..model import Phase
-from ..project import Project, SegmentSpec, init_project
+from ..project import ANALYSIS_CODER, Project, SegmentSpec, init_project
 from ..text import find_quote
 
 PROJECT_FILE = "recovery-college.thematica"
@@ -78,7 +78,37 @@ def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
                 raise InvalidInput(f"demo coding of {source} by {coder}: {exc}") from None
             specs.append(SegmentSpec(source, start, end, code, coder))
         project.code_many(specs, summary=f"{coder} coded {source} ({len(specs)} segments)")
+    project.set_setting(ANALYSIS_CODER, actor)
+    _build_themes(project, data, actor)
     return project
+
+
+def _build_themes(project: Project, data: Path, coder: str) -> None:
+    """Phases 3 to 5: one overarching theme over four subthemes, reviewed, defined, with key extracts."""
+    project.set_phase(Phase.SEARCH_THEMES)
+    rows = _rows(data / "themes.csv")
+    for row in rows:
+        project.create_theme(
+            row["name"], parent=row["parent"] or None, codes=[c for c in row["codes"].split(";") if c]
+        )
+    project.set_phase(Phase.REVIEW_THEMES)
+    for row in rows:
+        if row["status"] != "candidate":
+            project.define_theme(row["name"], status="reviewed")
+    project.set_phase(Phase.DEFINE_THEMES)
+    for row in rows:
+        project.define_theme(row["name"], definition=row["definition"], concept=row["concept"], status=row["status"])
+    for row in _rows(data / "theme_narratives.csv"):
+        project.define_theme(row["theme"], narrative=row["narrative"])
+    for row in _rows(data / "theme_quotes.csv"):
+        codes = project.theme_code_ids(row["theme"])
+        segment = next(
+            (s for s in project.segments(source=row["source"], coder=coder) if s.code_id in codes and row["quote"] in s.text),
+            None,
+        )
+        if segment is None:
+            raise InvalidInput(f"demo key extract not found among {row['theme']!r} segments: {row['quote'][:50]!r}")
+        project.choose_quote(row["theme"], segment.id)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

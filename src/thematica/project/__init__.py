@@ -21,13 +21,13 @@ from ..store import Store
 from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .notes import NotesMixin
+from .analysis import ANALYSIS_CODER, AnalysisMixin, PhaseCheck, ThemeReview, ThemeWarnings
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(NotesMixin):
+class Project(AnalysisMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -61,7 +61,11 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 
 
 __all__ = [
+    "ANALYSIS_CODER",
+    "PhaseCheck",
     "Project",
+    "ThemeReview",
+    "ThemeWarnings",
     "SegmentSpec",
     "init_project",
     "open_project",

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from . import database
 from .fulltext import ParsedQuery, PassageHit, parse_query
 from .journal import Writer
-from .queries import Catalog, Reader, SegmentRow
+from .queries import Catalog, Reader, SegmentFact, SegmentRow
 
 
 class Store:
@@ -65,4 +65,4 @@ class Store:
         self.engine.dispose()
 
 
-__all__ = ["Store", "Reader", "Writer", "SegmentRow", "PassageHit", "ParsedQuery", "parse_query"]
+__all__ = ["Store", "Reader", "Writer", "SegmentFact", "SegmentRow", "PassageHit", "ParsedQuery", "parse_query"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy.engine import Row
 
@@ -24,6 +24,9 @@ from ..model import (
     Role,
     Segment,
     Source,
+    Theme,
+    ThemeName,
+    ThemeStatus,
     Turn,
 )
 
@@ -100,6 +103,26 @@ def segment(row: Row[Any]) -> Segment:
         memo=row.memo,
         created_at=parse_time(row.created_at),
     )
+
+
+def theme(row: Row[Any], code_ids: Sequence[int], quote_ids: Sequence[int]) -> Theme:
+    return Theme(
+        id=row.id,
+        name=row.name,
+        parent_id=row.parent_id,
+        definition=row.definition,
+        concept=row.concept,
+        status=ThemeStatus(row.status),
+        narrative=row.narrative,
+        position=row.position,
+        code_ids=tuple(code_ids),
+        quote_ids=tuple(quote_ids),
+        deleted=bool(row.deleted),
+    )
+
+
+def theme_name(row: Row[Any]) -> ThemeName:
+    return ThemeName(theme_id=row.theme_id, name=row.name, at=parse_time(row.at), actor=row.actor, phase=Phase(row.phase))
 
 
 def memo(row: Row[Any]) -> Memo:

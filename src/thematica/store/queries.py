@@ -28,6 +28,38 @@ _META = frozenset({"meta"})
 _CODERS = frozenset({"coder"})
 _SOURCES = frozenset({"source", "turn"})
 _CODES = frozenset({"code"})
+_THEMES = frozenset({"theme", "theme_code", "theme_quote"})
+_FACTS = frozenset({"segment", "code", "turn", "source", "participant"})
+# The participant of a segment is the one speaking in the turn where it starts
+# (none for the interviewer); a source without turns belongs to its participant.
+_FACTS_SQL = """
+SELECT g.id, g.source_id, g.code_id, g.coder_id, g.start, g."end", g.text, t.role,
+       CASE WHEN t.id IS NULL THEN s.participant_id ELSE t.participant_id END, t.id, g.created_at
+FROM segment g
+JOIN code c ON c.id = g.code_id AND c.deleted = 0
+JOIN source s ON s.id = g.source_id
+LEFT JOIN turn t ON t.id = (
+    SELECT t2.id FROM turn t2 WHERE t2.source_id = g.source_id AND t2.start <= g.start
+    ORDER BY t2.start DESC LIMIT 1)
+ORDER BY g.source_id, g.start, g.id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentFact:
+    """What counting needs of a segment: where, which code and coder, who spoke, how many words."""
+
+    id: int
+    source_id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+    words: int
+    role: str | None
+    participant_id: int | None
+    turn_id: int | None
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +339,49 @@ class Reader:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    # -- themes ---------------------------------------------------------------
+    def themes(self, include_deleted: bool = False) -> list[Theme]:
+        """Themes with their codes and chosen quotes, siblings in order."""
+        return list(self._cached(("themes", include_deleted), _THEMES, lambda: self._load_themes(include_deleted)))
+
+    def _load_themes(self, include_deleted: bool) -> list[Theme]:
+        th, tc, tq = schema.theme, schema.theme_code, schema.theme_quote
+        codes: dict[int, list[int]] = {}
+        for r in self.conn.execute(select(tc.c.theme_id, tc.c.code_id).order_by(tc.c.id)):
+            codes.setdefault(r.theme_id, []).append(r.code_id)
+        quotes: dict[int, list[int]] = {}
+        for r in self.conn.execute(select(tq.c.theme_id, tq.c.segment_id).order_by(tq.c.position, tq.c.id)):
+            quotes.setdefault(r.theme_id, []).append(r.segment_id)
+        query = select(th).order_by(th.c.position, th.c.id)
+        if not include_deleted:
+            query = query.where(th.c.deleted == 0)
+        return [convert.theme(r, codes.get(r.id, ()), quotes.get(r.id, ())) for r in self.conn.execute(query)]
+
+    def theme_names(self, theme_id: int | None = None) -> list[ThemeName]:
+        """Naming history, oldest first."""
+        n = schema.theme_name
+        query = select(n).order_by(n.c.id)
+        if theme_id is not None:
+            query = query.where(n.c.theme_id == theme_id)
+        return [convert.theme_name(r) for r in self.conn.execute(query)]
+
+    def theme_link_id(self, table: str, theme_id: int, column: str, other_id: int) -> int | None:
+        """The id of the theme_code / theme_quote row linking a theme to a code or segment."""
+        tbl = schema.TABLES[table]
+        return self.conn.execute(
+            select(tbl.c.id).where(and_(tbl.c.theme_id == theme_id, tbl.c[column] == other_id))
+        ).scalar()
+
+    def segment_facts(self) -> list[SegmentFact]:
+        """Every segment of a live code as a light record for counting (participant, role, words)."""
+        return list(self._cached("facts", _FACTS, self._load_facts))
+
+    def _load_facts(self) -> list[SegmentFact]:
+        rows = self.conn.exec_driver_sql(_FACTS_SQL).fetchall()
+        return [
+            SegmentFact(r[0], r[1], r[2], r[3], r[4], r[5], len(r[6].split()), r[7], r[8], r[9], r[10]) for r in rows
+        ]
+
     # -- memos and audit --------------------------------------------------------
     def memos(self, target: MemoTarget | None = None, target_id: int | None = None) -> list[Memo]:
         m = schema.memo
@@ -370,4 +445,4 @@ class Reader:
         return problems
 
 
-__all__ = ["Catalog", "Reader", "SegmentRow"]
+__all__ = ["Catalog", "Reader", "SegmentFact", "SegmentRow"]

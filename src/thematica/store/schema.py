@@ -174,6 +174,58 @@ passage = Table(
     Column("length", Integer, nullable=False),
 )
 
+theme = Table(
+    "theme",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(400), nullable=False),
+    Column("parent_id", Id, ForeignKey("theme.id"), nullable=True, index=True),
+    Column("definition", Text, nullable=False, default=""),
+    Column("concept", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False),
+    Column("narrative", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False, default=0),
+    Column("deleted", Integer, nullable=False, default=0),
+    Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+theme_code = Table(
+    "theme_code",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("theme_id", Id, ForeignKey("theme.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Id, ForeignKey("code.id", ondelete="CASCADE"), nullable=False, index=True),
+    UniqueConstraint("theme_id", "code_id"),
+    sqlite_autoincrement=True,
+)
+
+theme_quote = Table(
+    "theme_quote",
+    metadata,
+    # A key extract the researcher chose to quote for a theme, in report order.
+    Column("id", Id, primary_key=True),
+    Column("theme_id", Id, ForeignKey("theme.id", ondelete="CASCADE"), nullable=False),
+    Column("segment_id", Id, ForeignKey("segment.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    UniqueConstraint("theme_id", "segment_id"),
+    sqlite_autoincrement=True,
+)
+
+theme_name = Table(
+    "theme_name",
+    metadata,
+    # Naming history: every name a theme has had (Braun & Clarke phase 5).
+    Column("id", Id, primary_key=True),
+    Column("theme_id", Id, ForeignKey("theme.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(400), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("phase", Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
 memo = Table(
     "memo",
     metadata,
