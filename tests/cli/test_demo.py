@@ -32,7 +32,7 @@ def test_demo_builds_the_example_study_and_its_hint_works(ok, workdir: Path) -> 
     assert (workdir / "my-demo" / "recovery-college.thematica").is_file()
     project_line = next(line for line in result.out.splitlines() if line.startswith("The example study is SYNTHETIC. Project: "))
     assert Path(project_line.split("Project: ", 1)[1]).resolve() == (workdir / "my-demo" / "recovery-college.thematica").resolve()
-    assert "Phase 2 of 6: generating initial codes" in result.out
+    assert "Phase 5 of 6: defining and naming themes" in result.out
     assert "8 sources, 8 participants" in result.out
     hint = result.out.strip().splitlines()[-1]
     assert hint.startswith("Try: thematica ")
@@ -77,7 +77,7 @@ def test_the_demo_project_holds_the_study(ok, in_demo: Path) -> None:
     status = ok("status", "--json").json()
     assert Path(status["path"]).resolve() == (in_demo / "recovery-college.thematica").resolve()
     assert (status["sources"], status["participants"], status["codes"]) == (8, 8, 24)
-    assert status["phase"] == 2
+    assert status["phase"] == 5
     assert set(status["segments_by_coder"]) == {"Researcher A", "Researcher B"}
     assert all(n > 0 for n in status["segments_by_coder"].values())
     total = sum(c["segments"] for c in codes)
@@ -120,5 +120,5 @@ def test_the_readme_project_commands_work_on_a_copy_of_the_demo(ok, demo_copy: P
     log = ok("log", "--json").json()
     assert log[0]["operation"] == "phase.set"
     ok("undo")
-    assert ok("phase").out.strip() == "Phase 2: generating initial codes"
+    assert ok("phase").out.strip() == "Phase 5: defining and naming themes"
     ok("check")

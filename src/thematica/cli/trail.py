@@ -10,20 +10,23 @@ from rich.markup import escape
 
 from ..errors import ProjectError
 from ..model import ProjectSummary
+from ..project import PhaseCheck
 from .common import JsonOption, console, done, print_json, project, table, to_jsonable
 
 coders_app = typer.Typer(help="The people who code.", no_args_is_help=True)
 
 
 def status(json_out: bool = JsonOption) -> None:
-    """Where the analysis stands: phase, counts, segments per coder, most-used codes."""
+    """Where the analysis stands: phase, counts, segments per coder, most-used codes, what each phase lacks."""
     with project() as proj:
         summary = proj.summary()
+        checks = proj.phase_checks()
         path = proj.path
     if json_out:
-        print_json({**_plain(summary), "path": str(path)})
+        print_json({**_plain(summary), "path": str(path), "checks": to_jsonable(checks)})
         return
     _print_summary(summary, path)
+    _print_checks(checks)
 
 
 def _plain(value: object) -> dict:
@@ -41,6 +44,17 @@ def _print_summary(s: ProjectSummary, path: Path) -> None:
         table("Segments per coder", ["coder", "segments"], [[k, v] for k, v in s.segments_by_coder.items()])
     if s.top_codes:
         table("Most-used codes", ["code", "segments"], [[k, v] for k, v in s.top_codes])
+
+
+def _print_checks(checks: list[PhaseCheck]) -> None:
+    if not checks:
+        console.print("Nothing obvious is missing in any phase.")
+        return
+    table(
+        "What each phase still lacks",
+        ["phase", "what", "how many", "e.g."],
+        [[f"{int(c.phase)} {c.phase.label}", c.what, c.count, ", ".join(c.examples)] for c in checks],
+    )
 
 
 def phase(number: Optional[int] = typer.Argument(None, help="1-6; leave out to show the current phase.")) -> None:
