@@ -77,6 +77,12 @@ def _section(name: str, level: int, participants: int, quotes: tuple[Quote, ...]
 
 
 @pytest.fixture
+def participant_ids() -> tuple[str, ...]:
+    """The study ids of the eight participants (P01 ... P08)."""
+    return PARTICIPANT_IDS
+
+
+@pytest.fixture
 def figure(tmp_path: Path) -> Figure:
     """A tiny PNG figure with an SVG beside it."""
     folder = tmp_path / "figures"

@@ -57,8 +57,9 @@ def in_words(
     """``count`` out of ``total`` in words, e.g. "four of the eight participants".
 
     exact: "all eight participants", "both participants", "the only participant",
-    "seven of the eight participants", "half of the participants" (exactly
-    half), "one participant", "no participant".
+    "seven of the eight participants", "four of the eight participants",
+    "half of the participants" (exactly half of more than twenty: "60 of the
+    120" reads worse), "one participant", "no participant".
     vague: "all participants", "most participants" (more than half), "about
     half of the participants" (two fifths to a half), "some participants"
     (more than a quarter), "a few participants" (a quarter or fewer), "one
@@ -88,7 +89,7 @@ def _exact(count: int, total: int, noun: str, many: str) -> str:
         return f"both {many}" if total == 2 else f"all {number_word(total)} {many}"
     if count == 1:
         return f"one {noun}"
-    if 2 * count == total:
+    if 2 * count == total and total > 20:
         return f"half of the {many}"
     return f"{number_word(count)} of the {number_word(total)} {many}"
 

@@ -21,13 +21,14 @@ from ..store import Store
 from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .analysis import ANALYSIS_CODER, AnalysisMixin, PhaseCheck, ThemeReview, ThemeWarnings
+from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
+from .reporting import ReportingMixin
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(AnalysisMixin):
+class Project(ReportingMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:

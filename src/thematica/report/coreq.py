@@ -15,7 +15,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from ..analysis.prevalence import count_noun, number_word
+from ..analysis.prevalence import capitalised, count_noun, number_word
 from ..errors import InvalidInput
 from .data import ReportInput, ThemeSection
 from .describe import join_words, participants_sentence
@@ -217,8 +217,9 @@ def _recording(input: ReportInput) -> str:
         return ""
     if timed >= total:
         return "Yes: every interview was recorded (timed transcripts)."
-    return (f"Yes: {number_word(timed)} of the {number_word(total)} transcripts are timed "
-            "transcripts of recordings; state how the others were recorded.")
+    are = "is a timed transcript" if timed == 1 else "are timed transcripts"
+    return (f"Yes: {number_word(timed)} of the {number_word(total)} transcripts {are} of a "
+            "recording; state how the others were recorded.")
 
 
 def _coding_tree(input: ReportInput) -> str:
@@ -226,7 +227,7 @@ def _coding_tree(input: ReportInput) -> str:
     if not facts.codes:
         return ""
     levels = max((e.depth for e in input.codebook), default=facts.code_depth - 1) + 1
-    origins = join_words([f"{n} {origin}" for origin, n in facts.codes_by_origin if n])
+    origins = join_words([f"{number_word(n)} {origin}" for origin, n in facts.codes_by_origin if n])
     text = f"Yes: {count_noun(facts.codes, 'code')}"
     text += f" ({origins})" if origins else ""
     text += f" in {count_noun(max(levels, 1), 'level')}, each with a definition, inclusion and "
@@ -287,14 +288,14 @@ def project_answers(input: ReportInput) -> dict[int, str]:
     coders = facts.coders
     answers = {
         1: settings.get("interviewer", ""),
-        12: f"{count_noun(facts.participants, 'participant')}." if facts.participants else "",
+        12: f"{capitalised(count_noun(facts.participants, 'participant'))}." if facts.participants else "",
         14: settings.get("setting", ""),
         16: participants_sentence(input.participants),
         19: _recording(input),
         21: _duration(facts.durations_minutes),
         22: _saturation(facts.new_codes_per_source),
-        24: (f"{count_noun(len(coders), 'coder')}: "
-             + join_words([c.name + (f" ({c.role})" if c.role else "") for c in coders]) + ".")
+        24: (f"{capitalised(count_noun(len(coders), 'coder'))}: "
+             + "; ".join(c.name + (f", {c.role}" if c.role else "") for c in coders) + ".")
         if coders else "",
         25: _coding_tree(input),
         26: _derivation(input),

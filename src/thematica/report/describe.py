@@ -22,28 +22,17 @@ _GENDER_NAMES = {"gender", "sex", "gender identity", "sex or gender", "sex/gende
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
-_KIND_NOUNS = {
-    "txt": ("plain-text file", "plain-text files"),
-    "md": ("Markdown file", "Markdown files"),
-    "docx": ("Word document", "Word documents"),
-    "doc": ("Word document", "Word documents"),
-    "odt": ("OpenDocument file", "OpenDocument files"),
-    "rtf": ("RTF file", "RTF files"),
-    "pdf": ("PDF", "PDFs"),
-    "vtt": ("timed WebVTT transcript", "timed WebVTT transcripts"),
-    "srt": ("timed SRT transcript", "timed SRT transcripts"),
-    "csv": ("CSV survey export", "CSV survey exports"),
-    "tsv": ("TSV survey export", "TSV survey exports"),
-    "xlsx": ("Excel survey export", "Excel survey exports"),
+_KIND_NOUNS = {  # source kind -> what one such source is called (plural adds "s")
+    "txt": "plain-text file", "md": "Markdown file", "docx": "Word document",
+    "doc": "Word document", "odt": "OpenDocument file", "rtf": "RTF file", "pdf": "PDF",
+    "vtt": "timed WebVTT transcript", "srt": "timed SRT transcript",
+    "csv": "CSV survey export", "tsv": "TSV survey export", "xlsx": "Excel survey export",
 }
 _TRANSCRIPT_KINDS = {"txt", "md", "docx", "doc", "odt", "rtf", "pdf", "vtt", "srt"}
-_ORIGIN_PHRASES = {
-    "deductive": ("deductive code defined in advance from the research question",
-                  "deductive codes defined in advance from the research question"),
-    "inductive": ("inductive code that emerged from the data",
-                  "inductive codes that emerged from the data"),
-    "in-vivo": ("in-vivo code named in participants' own words",
-                "in-vivo codes named in participants' own words"),
+_ORIGIN_PHRASES = {  # code origin -> (noun, what follows it)
+    "deductive": ("deductive code", "defined in advance from the research question"),
+    "inductive": ("inductive code", "that emerged from the data"),
+    "in-vivo": ("in-vivo code", "named in participants' own words"),
 }
 
 
@@ -235,6 +224,7 @@ def participants_table(summaries: Sequence[AttributeSummary]) -> Table:
             continue
         label = capitalised(attribute_label(summary.name))
         group: list[tuple[str, str]] = []
+        shown = True  # a number or date row carries the label; its "Not recorded" row does not
         if summary.kind == "number" and summary.minimum is not None and summary.maximum is not None:
             label += " (years)" if _is_age(summary) else ""
             middle = format_number(summary.median) if summary.median is not None else "–"
@@ -247,10 +237,13 @@ def participants_table(summaries: Sequence[AttributeSummary]) -> Table:
                 group = [(capitalised(plural), str(n)) for plural, _, n in _gender_groups(summary)]
             else:
                 group = [(value, str(n)) for value, n in summary.counts if n]
+            shown = False
+        else:
+            shown = False
         if summary.missing:
             group.append(("Not recorded", str(summary.missing)))
         for index, (value, n) in enumerate(group):
-            rows.append((label if index == 0 else "", value, n))
+            rows.append((label if index == 0 and not shown else "", value, n))
     return Table(
         title="Participant characteristics",
         columns=("Characteristic", "Value", "n"),
@@ -267,9 +260,8 @@ def _sources_sentence(input: ReportInput) -> str:
     noun = "interview transcript" if kinds and set(kinds) <= _TRANSCRIPT_KINDS else "source"
     parts = []
     for kind, n in facts.source_kinds:
-        one, many = _KIND_NOUNS.get(kind.lower(), (f"{kind} file", f"{kind} files"))
         if n:
-            parts.append(count_noun(n, one, many))
+            parts.append(count_noun(n, _KIND_NOUNS.get(kind.lower(), f"{kind} file")))
     text = f"The data were {count_noun(facts.sources, noun)}"
     if parts:
         text += f" ({join_words(parts)})"
@@ -313,8 +305,8 @@ def _codebook_sentence(input: ReportInput) -> str:
     parts = []
     for origin, n in facts.codes_by_origin:
         if n:
-            one, many = _ORIGIN_PHRASES.get(origin, (f"{origin} code", f"{origin} codes"))
-            parts.append(count_noun(n, one, many))
+            noun, rest = _ORIGIN_PHRASES.get(origin, (f"{origin} code", ""))
+            parts.append(f"{count_noun(n, noun)} {rest}".strip())
     text = f"The codebook held {count_noun(facts.codes, 'code')} {depth}"
     return text + (f": {join_words(parts)}." if parts else ".")
 

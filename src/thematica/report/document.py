@@ -187,15 +187,16 @@ def _codebook_table(input: ReportInput) -> TableBlock:
 
 def _coreq_table(input: ReportInput) -> TableBlock:
     answers = answer_items(input)
-    rows = tuple(
-        (str(a.number), a.domain, a.topic, MISSING_MARK if a.origin == "missing" else a.answer)
-        for a in answers
+    rows = tuple(  # each domain named once, on its first row
+        (str(a.number), a.domain if i == 0 or answers[i - 1].domain != a.domain else "", a.topic,
+         MISSING_MARK if a.origin == "missing" else a.answer)
+        for i, a in enumerate(answers)
     )
     marked = tuple(i for i, a in enumerate(answers) if a.origin == "missing")
     missing = len(marked)
     notes = ["Items are from Tong, Sainsbury and Craig (2007), Int J Qual Health Care 19(6):349-357."]
     if missing:
-        notes.append(f"{count_noun(missing, 'item')} still to be completed by the researcher.")
+        notes.append(f"{capitalised(count_noun(missing, 'item'))} still to be completed by the researcher.")
     return TableBlock("Table C1. COREQ checklist", ("No.", "Domain", "Topic", "Answer"), rows,
                       tuple(notes), marked)
 
