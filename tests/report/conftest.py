@@ -13,8 +13,8 @@ import pytest
 from thematica.analysis.tables import Table
 from thematica.report.data import (
     AttributeSummary,
-    CoderInfo,
     CodebookEntry,
+    CoderInfo,
     Figure,
     Quote,
     ReportInput,

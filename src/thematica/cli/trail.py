@@ -119,16 +119,19 @@ def demo(
     out: Path = typer.Option(Path("demo-study"), help="Folder for the example project."),
     json_out: bool = JsonOption,
 ) -> None:
-    """Build the bundled (synthetic) example study from its files and print a summary."""
+    """Build the bundled (synthetic) example study, write its report, and print a summary and the paths."""
     from ..demo import build_demo
 
     proj = build_demo(out)
     try:
         summary = proj.summary()
+        reports = proj.write_report(proj.path.parent / "report")
         if json_out:
-            print_json({**_plain(summary), "path": str(proj.path)})
+            print_json({**_plain(summary), "path": str(proj.path), "report": [str(p) for p in reports]})
         else:
             _print_summary(summary, proj.path)
+            for path in reports:
+                console.print(f"Report: {path}", markup=False)
             console.print(f"\nThe example study is SYNTHETIC. Project: {proj.path}", markup=False)
             console.print(f"Try: thematica --project {proj.path} code list --code 'Letting go of power'", markup=False)
     finally:

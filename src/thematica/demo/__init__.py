@@ -80,6 +80,8 @@ def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
         project.code_many(specs, summary=f"{coder} coded {source} ({len(specs)} segments)")
     project.set_setting(ANALYSIS_CODER, actor)
     _build_themes(project, data, actor)
+    for row in _rows(data / "coreq.csv"):
+        project.set_coreq_answer(row["item"], row["answer"])
     return project
 
 

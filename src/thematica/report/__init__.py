@@ -34,8 +34,8 @@ def write_report(
         raise InvalidInput(f"unknown report format {unknown[0]!r}: use {', '.join(FORMATS)}")
     if not stem or Path(stem).name != stem or stem in (".", ".."):
         raise InvalidInput(f"report name {stem!r} must be a plain file name")
-    from .docx_writer import write_docx
     from .document import build_document
+    from .docx_writer import write_docx
     from .html_writer import write_html
     from .markdown_writer import write_markdown
 

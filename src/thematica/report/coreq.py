@@ -265,7 +265,8 @@ def _quotations(input: ReportInput) -> str:
     if len(named) == len(quotes):
         return text + f", each identified by the participant's study id (e.g. {named[0]})."
     if named:
-        return text + f", {number_word(len(named))} identified by the participant's study id (e.g. {named[0]})."
+        return (text + f", {number_word(len(named))} identified by the participant's study id "
+                f"(e.g. {named[0]}).")
     return text + "; they are not linked to participants."
 
 

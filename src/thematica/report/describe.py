@@ -83,7 +83,7 @@ def _is_age(summary: AttributeSummary) -> bool:
 
 def _gender_groups(summary: AttributeSummary) -> list[tuple[str, str, int]]:
     """(plural label, singular label, count), synonyms merged, in the caller's order."""
-    merged: dict[str, list] = {}
+    merged: dict[tuple[str, str], int] = {}
     for value, n in summary.counts:
         key = value.strip().lower()
         if key in _MEN:
@@ -92,8 +92,8 @@ def _gender_groups(summary: AttributeSummary) -> list[tuple[str, str, int]]:
             labels = ("women", "a woman")
         else:
             labels = (key, key)
-        merged.setdefault(labels[0], [labels[0], labels[1], 0])[2] += n
-    return [(plural, single, n) for plural, single, n in merged.values() if n]
+        merged[labels] = merged.get(labels, 0) + n
+    return [(plural, single, n) for (plural, single), n in merged.items() if n]
 
 
 def _gender_clause(summary: AttributeSummary) -> str:

@@ -9,7 +9,7 @@ map, COREQ checklist, extra tables).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from ..analysis.prevalence import capitalised, count_noun, in_words
 from ..analysis.tables import Table
@@ -85,7 +85,7 @@ class PageBreak:
     landscape: bool = False
 
 
-Block = Union[Meta, Heading, Paragraph, QuoteBlock, TableBlock, FigureBlock, PageBreak]
+Block = Meta | Heading | Paragraph | QuoteBlock | TableBlock | FigureBlock | PageBreak
 
 
 def cell_text(value: Any) -> str:
@@ -234,7 +234,8 @@ def build_document(input: ReportInput) -> list[Block]:
     blocks += [PageBreak(landscape=True), Heading(1, "Appendix A. Codebook")]
     blocks.append(_codebook_table(input) if input.codebook
                   else Paragraph("[The codebook is empty.]", "scaffold"))
-    blocks += [PageBreak(), Heading(1, "Appendix B. Thematic map")]
+    appendix_b = "Thematic map" if len(input.figures) <= 1 else "Thematic map and figures"
+    blocks += [PageBreak(), Heading(1, f"Appendix B. {appendix_b}")]
     for number, figure in enumerate(input.figures, start=1):
         blocks.append(FigureBlock(figure, f"Figure {number}"))
     if not input.figures:

@@ -149,11 +149,11 @@ class _Writer:
     # -- tables and figures -------------------------------------------------------------------
     def usable_width(self) -> int:
         section = self.doc.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        return int((section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0))
 
     def usable_height(self) -> int:
         section = self.doc.sections[-1]
-        return int(section.page_height - section.top_margin - section.bottom_margin)
+        return int((section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0))
 
     def table(self, block: TableBlock) -> None:
         if block.caption:
@@ -167,8 +167,9 @@ class _Writer:
         widths = _column_widths(block, self.usable_width(), int(size * 0.6))
         marked = set(block.marked)
         keep = len(block.rows) <= 15  # keep a short table on one page
-        for r, (row, values) in enumerate(zip(table.rows, (block.columns, *block.rows))):
-            for c, (cell, value) in enumerate(zip(row.cells, values)):
+        body = [(*row[:ncols], *[""] * (ncols - len(row))) for row in block.rows]  # pad short rows
+        for r, (row, values) in enumerate(zip(table.rows, (block.columns, *body), strict=True)):
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
                 cell.width = Emu(widths[c])
                 para = cell.paragraphs[0]
                 para.paragraph_format.space_after = Pt(0)
@@ -180,8 +181,9 @@ class _Writer:
                 if r - 1 in marked:
                     _shade(cell, _MARK_FILL)
                     run.italic = c == ncols - 1
+            _row_flag(row, "w:cantSplit")  # a row never breaks across pages
             if r == 0:
-                _repeat_header(row)
+                _row_flag(row, "w:tblHeader")  # the header row repeats on every page
                 for cell in row.cells:
                     _shade(cell, "E7EAF0")
         for c, column in enumerate(table.columns):
@@ -249,7 +251,7 @@ def _column_widths(block: TableBlock, total: int, char: int) -> list[int]:
     spare = total - sum(floors)
     if spare <= 0:
         return [int(f * total / sum(floors)) for f in floors]
-    return [int(f + spare * s / (sum(shares) or 1)) for f, s in zip(floors, shares)]
+    return [int(f + spare * s / (sum(shares) or 1)) for f, s in zip(floors, shares, strict=True)]
 
 
 def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
@@ -260,10 +262,10 @@ def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(header)
+def _row_flag(row, flag: str) -> None:  # type: ignore[no-untyped-def]
+    element = OxmlElement(flag)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
 
 
 def write_docx(blocks: Sequence[Block], path: Path) -> Path:

@@ -1,8 +1,9 @@
 """Write the report blocks as GitHub-flavoured Markdown.
 
 Text is escaped so that a participant's words never turn into markup (no
-stray emphasis, headings, links or HTML). Figures are copied beside the
-.md file and linked relatively.
+stray emphasis, headings, links or HTML). Figures are linked relatively:
+where they are when already under the .md file's folder, else to a copy
+beside it.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def _table(block: TableBlock) -> str:
     for i, row in enumerate(block.rows):
         cells = [*row[:width], *([""] * (width - len(row)))]
         strong = [i in marked and c == width - 1 for c in range(width)]  # the answer cell
-        lines.append("| " + " | ".join(_cell(v, s) for v, s in zip(cells, strong)) + " |")
+        lines.append("| " + " | ".join(_cell(v, s) for v, s in zip(cells, strong, strict=True)) + " |")
     for note in block.notes:
         lines += ["", f"*{escape_inline(note).strip()}*"]
     return "\n".join(lines)
@@ -89,17 +90,19 @@ def _quote(block: QuoteBlock) -> str:
     return "\n".join(out)
 
 
-def _copy_beside(source: Path, folder: Path) -> Path:
-    """Copy ``source`` into ``folder`` (unless it is already there), keeping its name if free."""
+def _copy_beside(source: Path, folder: Path) -> str:
+    """The relative link to ``source``: as it is when inside ``folder``, else to a copy beside it."""
+    try:
+        return Path(source.resolve().relative_to(folder.resolve())).as_posix()
+    except ValueError:
+        pass
     target = folder / source.name
-    if target.exists() and target.resolve() == source.resolve():
-        return target
     stem, n = source.stem, 2
     while target.exists() and target.read_bytes() != source.read_bytes():
         target, n = folder / f"{stem}-{n}{source.suffix}", n + 1
     if not target.exists():
         shutil.copyfile(source, target)
-    return target
+    return target.name
 
 
 def _figure(block: FigureBlock, folder: Path) -> str:
@@ -107,8 +110,8 @@ def _figure(block: FigureBlock, folder: Path) -> str:
     source = Path(block.figure.path)
     if not source.is_file():
         return f"**{escape_inline(f'[Figure file not found: {source.name}]')}** {escape_inline(caption)}"
-    copy = _copy_beside(source, folder)
-    return f"![{escape_inline(caption)}]({url_quote(copy.name)})\n\n*{escape_inline(caption).strip()}*"
+    link = _copy_beside(source, folder)
+    return f"![{escape_inline(caption)}]({url_quote(link)})\n\n*{escape_inline(caption).strip()}*"
 
 
 def render_markdown(blocks: Sequence[Block], folder: Path) -> str:
@@ -142,7 +145,7 @@ def render_markdown(blocks: Sequence[Block], folder: Path) -> str:
 
 
 def write_markdown(blocks: Sequence[Block], path: Path) -> Path:
-    """Render ``blocks`` to a .md file at ``path`` (figures copied beside it) and return it."""
+    """Render ``blocks`` to a .md file at ``path`` (figures linked relatively) and return it."""
     path = Path(path)
     path.write_text(render_markdown(blocks, path.parent), encoding="utf-8")
     return path
