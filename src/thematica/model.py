@@ -94,16 +94,29 @@ class MemoTarget(str, Enum):
 AttributeValue = str | float | dt.date
 
 
+class CoderKind(str, Enum):
+    """A coder is a person, or the consensus layer that resolving disagreements writes."""
+
+    PERSON = "person"
+    CONSENSUS = "consensus"
+
+
 @dataclass(frozen=True, slots=True)
 class Coder:
-    """A person (or, later, the assistant) who codes.
+    """A person (or the consensus layer) who codes.
 
-    Fields: ``id``; ``name`` (unique); ``role`` (free text, e.g. "peer researcher").
+    Fields: ``id``; ``name`` (unique); ``role`` (free text, e.g. "peer
+    researcher"); ``kind``; ``blind`` (sees only their own segments);
+    ``recode_of`` (the coder whose earlier work this identity re-codes, for
+    intra-coder consistency).
     """
 
     id: int
     name: str
     role: str = ""
+    kind: CoderKind = CoderKind.PERSON
+    blind: bool = False
+    recode_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

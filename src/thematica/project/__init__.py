@@ -22,13 +22,13 @@ from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
-from .reporting import ReportingMixin
+from .coders import CONSENSUS, CodersMixin, MergeReport
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(ReportingMixin):
+class Project(CodersMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -63,6 +63,8 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 
 __all__ = [
     "ANALYSIS_CODER",
+    "CONSENSUS",
+    "MergeReport",
     "PhaseCheck",
     "Project",
     "ThemeReview",

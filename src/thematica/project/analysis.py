@@ -10,7 +10,7 @@ from ..analysis import queries
 from ..analysis.queries import CooccurMode, Measure, Percent
 from ..analysis.tables import Table
 from ..errors import InvalidInput
-from ..model import Extract, MemoTarget, Phase, Theme, ThemeStatus
+from ..model import CoderKind, Extract, MemoTarget, Phase, Theme, ThemeStatus
 from ..store import SegmentFact
 from .themes import ThemeRef, ThemesMixin, _descendants, _find_theme
 
@@ -58,13 +58,21 @@ class AnalysisMixin(ThemesMixin):
     """Counting what was coded: by participant, group, theme and source."""
 
     def analysis_coders(self, coder: str | None = None) -> list[int] | None:
-        """Whose segments analyses count: ``coder``, else the project's analysis coder, else everyone (None)."""
-        name = coder or self.settings().get(ANALYSIS_CODER)
+        """Whose segments analyses count: ``coder``; else the consensus layer once it has coding;
+        else the project's analysis coder (setting ``analysis_coder``); else everyone (None)."""
+        if coder:
+            return [self._coder_by_name(coder)]
+        consensus = next((c for c in self.coders() if c.kind is CoderKind.CONSENSUS), None)
+        if consensus is not None:
+            with self._read() as r:
+                if r.count("segment", coder_id=consensus.id):
+                    return [consensus.id]
+        name = self.settings().get(ANALYSIS_CODER)
         return None if not name else [self._coder_by_name(name)]
 
     def segment_facts(self, coder: str | None = None, *, include_interviewer: bool = False) -> list[SegmentFact]:
         """Segments as counting records (participant, role, words) for the analysis coder(s)."""
-        coders = self.analysis_coders(coder)
+        coders = self.visible_coders(self.analysis_coders(coder))
         with self._read() as r:
             facts = r.segment_facts()
         return [
@@ -133,7 +141,8 @@ class AnalysisMixin(ThemesMixin):
         facts = [f for f in self.segment_facts(coder) if f.code_id in code_ids]
         keys = {p.id: p.key for p in self.participants()}
         others = {c for t in themes if t.id != theme.id and t.id not in {d.id for d in _descendants(themes, theme.id)} for c in t.code_ids}
-        coder_name = coder or self.settings().get(ANALYSIS_CODER)
+        chosen = self.analysis_coders(coder)
+        coder_name = None if chosen is None else next(c.name for c in self.coders() if c.id == chosen[0])
         extracts = self.extracts(sorted(code_ids), subcodes=False, coder=coder_name, exclude_interviewer=True, context=context) if code_ids else []
         codes = {c.id: c.name for c in self.codes()}
         return ThemeReview(

@@ -165,7 +165,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
         """Segments, optionally of one code (not its sub-codes), source or coder."""
         code_ids = None if code is None else [self.code_by(code).id]
         source_id = None if source is None else self.source(source).id
-        coder_ids = None if coder is None else [self._coder_by_name(coder)]
+        coder_ids = self.visible_coders(None if coder is None else [self._coder_by_name(coder)])
         with self._read() as r:
             return r.segments(code_ids=code_ids, source_id=source_id, coder_ids=coder_ids)
 
@@ -193,7 +193,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
                         ids.update(d.id for d in _descendants(codes, c.id))
                 code_ids = sorted(ids)
             source_ids = None if source is None else [self.source(source).id]
-            coder_ids = None if coder is None else [self._coder_by_name(coder)]
+            coder_ids = self.visible_coders(None if coder is None else [self._coder_by_name(coder)])
             rows = r.segment_rows(code_ids=code_ids, source_ids=source_ids, coder_ids=coder_ids)
             if where:
                 known = {d.name for _, d in r.attribute_defs()}

@@ -8,7 +8,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..errors import Conflict, InvalidInput, NotFound, NothingToUndo
 from ..model import AuditEvent, Coder, Phase
@@ -151,6 +151,24 @@ class ProjectCore:
         if not create:
             raise NotFound(f"no coder named {wanted!r}")
         return self._insert_coder(w, wanted)
+
+    @property
+    def blind(self) -> bool:
+        """True when the person working is a blind coder: they see only their own segments."""
+        me = self._me()
+        return bool(me and me.blind)
+
+    def _me(self) -> Coder | None:
+        return next((c for c in self.coders() if c.name.casefold() == self.actor.casefold()), None)
+
+    def visible_coders(self, requested: Sequence[int] | None) -> list[int] | None:
+        """The coder ids a query may show: all asked for, or only the blind coder's own."""
+        me = self._me()
+        if me is None or not me.blind:
+            return None if requested is None else list(requested)
+        if requested is not None and set(requested) - {me.id}:
+            raise InvalidInput(f"{me.name} codes blind: only their own segments can be shown")
+        return [me.id]
 
     # -- audit trail and undo --------------------------------------------------------
     def log(self, limit: int | None = 50) -> list[AuditEvent]:

@@ -17,6 +17,7 @@ from ..model import (
     Code,
     CodeOrigin,
     Coder,
+    CoderKind,
     CodeStatus,
     Memo,
     MemoTarget,
@@ -42,7 +43,9 @@ def parse_time(value: str) -> dt.datetime:
 
 
 def coder(row: Row[Any]) -> Coder:
-    return Coder(id=row.id, name=row.name, role=row.role)
+    return Coder(
+        id=row.id, name=row.name, role=row.role, kind=CoderKind(row.kind), blind=bool(row.blind), recode_of=row.recode_of
+    )
 
 
 def source(row: Row[Any], turn_count: int = 0) -> Source:

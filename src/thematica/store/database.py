@@ -20,9 +20,9 @@ from ..errors import MigrationError, ProjectError
 from .schema import meta
 
 #: The newest migration this code knows (tests check it is Alembic's head).
-HEAD_REVISION = "0003_themes"
+HEAD_REVISION = "0004_consensus"
 #: The revision every known migration chain starts from.
-KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes")
+KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes", "0004_consensus")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

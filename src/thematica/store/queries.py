@@ -411,6 +411,18 @@ class Reader:
         ).first()
         return convert.audit_event(row) if row else None
 
+    def guids(self) -> dict[str, dict[int, str]]:
+        """id -> GUID for coders, codes, segments and sources (objects that travel between projects)."""
+        return {
+            name: {r.id: r.guid for r in self.conn.execute(select(schema.TABLES[name].c.id, schema.TABLES[name].c.guid))}
+            for name in ("coder", "code", "segment", "source")
+        }
+
+    def resolutions(self) -> list[tuple[int, int, int, str, str]]:
+        """(source id, start, end, decision, rationale) of every resolved disagreement."""
+        r = schema.resolution
+        return [(x.source_id, x.start, x.end, x.decision, x.rationale) for x in self.conn.execute(select(r).order_by(r.id))]
+
     def count(self, table: str, **where: Any) -> int:
         tbl = schema.TABLES[table]
         query = select(func.count()).select_from(tbl)

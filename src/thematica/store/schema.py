@@ -48,6 +48,12 @@ coder = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("role", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
+    # "person", or "consensus" for the agreed coding that resolution writes
+    Column("kind", String(16), nullable=False, default="person", server_default="person"),
+    # a blind coder sees only their own segments
+    Column("blind", Integer, nullable=False, default=0, server_default="0"),
+    # a re-coding of the same person's earlier work (intra-coder consistency)
+    Column("recode_of", Id, ForeignKey("coder.id"), nullable=True),
     sqlite_autoincrement=True
 )
 
@@ -223,6 +229,23 @@ theme_name = Table(
     Column("at", String(32), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("phase", Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+resolution = Table(
+    "resolution",
+    metadata,
+    # One resolved disagreement: where, what was decided, why (the consensus
+    # segments it wrote are in the same audit event).
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("rationale", Text, nullable=False, default=""),
+    Column("coders", Text, nullable=False, default="[]"),
+    Column("actor", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
     sqlite_autoincrement=True,
 )
 

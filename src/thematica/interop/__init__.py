@@ -1,0 +1,1 @@
+"""Exchange with other files and tools: coder packages now; REFI-QDA, tables and Word next."""
