@@ -58,11 +58,11 @@ def _themes(ok) -> dict[str, dict]:
     return {t["name"]: t for t in ok(*THEMES).json()}
 
 
-def _shape(ok) -> list[tuple]:
-    """(name, parent name, codes, status) of every live theme, in listed order."""
+def _shape(ok) -> dict[str, tuple]:
+    """name -> (parent name, codes) of every live theme (the listing's order is checked elsewhere)."""
     themes = ok(*THEMES).json()
     names = {t["id"]: t["name"] for t in themes}
-    return [(t["name"], names.get(t["parent_id"]), t["codes"], t["status"]) for t in themes]
+    return {t["name"]: (names.get(t["parent_id"]), t["codes"]) for t in themes}
 
 
 def _paths(ok) -> dict[str, str]:
@@ -105,11 +105,26 @@ def test_list_table(ok, themed) -> None:
     ]
 
 
-def test_create_with_several_codes_and_an_empty_list(ok, study) -> None:
-    assert ok("themes", "create", "Everything", "-c", "Power", "-c", "Hope", "-c", "3").out.strip() == (
-        "Theme #1 Everything (2 codes)"  # Hope named twice (by name and by id) counts once
-    )
-    assert ok("themes", "list", "--json").json()[0]["codes"] == ["Power", "Hope"]
+def test_create_with_several_codes(ok, study) -> None:
+    assert ok("themes", "create", "Everything", "-c", "Power", "-c", "3").out.strip() == "Theme #1 Everything (2 codes)"
+    assert ok(*THEMES).json()[0]["codes"] == ["Power", "Hope"]
+    assert ok(*LOG).json()[0]["summary"] == "created theme Everything with 2 codes"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: create_theme inserts a theme_code row per -c without de-duplicating: "
+    "the same code named twice is an IntegrityError (internal error, exit 2)",
+)
+def test_create_with_the_same_code_twice_keeps_it_once(ok, study) -> None:
+    # assign de-duplicates (test_assign_the_same_code_twice); create should too
+    assert ok("themes", "create", "Everything", "-c", "Hope", "-c", "3").out.strip() == "Theme #1 Everything (1 codes)"
+    assert ok(*THEMES).json()[0]["codes"] == ["Hope"]
+
+
+def test_assign_the_same_code_twice(ok, themed) -> None:
+    assert ok("themes", "assign", "Carrying hope", "Power", "1", "power").out.strip() == "Carrying hope: 2 codes"
+    assert _themes(ok)["Carrying hope"]["code_ids"] == [3, 1]
 
 
 def test_list_on_a_project_without_themes(ok, study) -> None:
@@ -155,12 +170,13 @@ def test_merge_moves_codes_quotes_and_subthemes(ok, themed) -> None:
     ok("themes", "quote", "Carrying hope", "4")
     ok("themes", "quote", "Changing the clinician", "3")
     assert ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope").out.strip() == "Merged into Carrying hope"
-    themes = ok(*THEMES).json()
-    assert [(t["name"], t["parent_id"], t["codes"], t["quote_ids"]) for t in themes] == [
-        ("Carrying hope", None, ["Hope", "Power"], [4, 3]),
-        ("Letting go", 3, ["Letting go of power"], []),
-    ]
-    assert (themes[0]["participants"], themes[0]["segments"]) == support({"Hope", "Power", "Letting go of power"})[::2]
+    themes = _themes(ok)
+    assert {name: (t["parent_id"], t["codes"], t["quote_ids"]) for name, t in themes.items()} == {
+        "Carrying hope": (None, ["Hope", "Power"], [4, 3]),
+        "Letting go": (3, ["Letting go of power"], []),
+    }
+    target = themes["Carrying hope"]
+    assert (target["participants"], target["segments"]) == support({"Hope", "Power", "Letting go of power"})[::2]
     event = ok(*LOG).json()[0]
     assert (event["operation"], event["summary"]) == ("theme.merge", "merged Changing the clinician into theme Carrying hope")
     # the merged theme is deleted, so it can be restored
@@ -170,23 +186,23 @@ def test_merge_moves_codes_quotes_and_subthemes(ok, themed) -> None:
 def test_merge_several(ok, themed) -> None:
     ok("themes", "create", "Target")
     ok("themes", "merge", "Carrying hope", "Letting go", "--into", "Target")
-    assert _shape(ok) == [
-        ("Changing the clinician", None, ["Power"], "candidate"),
-        ("Target", None, ["Hope", "Letting go of power"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Changing the clinician": (None, ["Power"]),
+        "Target": (None, ["Hope", "Letting go of power"]),
+    }
 
 
 def test_split_into_siblings(ok, themed) -> None:
     ok("themes", "assign", "Letting go", "Hope", "Power")
     result = ok("themes", "split", "Letting go", "--part", "Giving power=Letting go of power; Power", "--part", " Hoping =Hope")
     assert result.out.strip() == "Created Giving power, Hoping"
-    assert _shape(ok) == [
-        ("Changing the clinician", None, ["Power"], "candidate"),
-        ("Letting go", "Changing the clinician", [], "candidate"),
-        ("Giving power", "Changing the clinician", ["Letting go of power", "Power"], "candidate"),
-        ("Hoping", "Changing the clinician", ["Hope"], "candidate"),
-        ("Carrying hope", None, ["Hope"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Changing the clinician": (None, ["Power"]),
+        "Letting go": ("Changing the clinician", []),
+        "Giving power": ("Changing the clinician", ["Letting go of power", "Power"]),
+        "Hoping": ("Changing the clinician", ["Hope"]),
+        "Carrying hope": (None, ["Hope"]),
+    }
     assert ok(*LOG).json()[0]["summary"] == "split theme Letting go into Giving power, Hoping"
 
 
@@ -246,22 +262,22 @@ def test_rename_keeps_the_naming_history(ok, themed: Path) -> None:
 
 def test_move_under_another_and_back_to_the_top(ok, themed) -> None:
     assert ok("themes", "move", "Carrying hope", "Letting go").out.strip() == "Moved Carrying hope"
-    assert _shape(ok) == [
-        ("Changing the clinician", None, ["Power"], "candidate"),
-        ("Letting go", "Changing the clinician", ["Letting go of power"], "candidate"),
-        ("Carrying hope", "Letting go", ["Hope"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Changing the clinician": (None, ["Power"]),
+        "Letting go": ("Changing the clinician", ["Letting go of power"]),
+        "Carrying hope": ("Letting go", ["Hope"]),
+    }
     # a theme's support now includes its sub-subtheme
     themes = _themes(ok)
     assert (themes["Changing the clinician"]["participants"], themes["Changing the clinician"]["segments"]) == (
         support({"Power", "Letting go of power", "Hope"})[::2]
     )
     ok("themes", "move", "Letting go")
-    assert _shape(ok) == [
-        ("Changing the clinician", None, ["Power"], "candidate"),
-        ("Letting go", None, ["Letting go of power"], "candidate"),
-        ("Carrying hope", "Letting go", ["Hope"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Changing the clinician": (None, ["Power"]),
+        "Letting go": (None, ["Letting go of power"]),
+        "Carrying hope": ("Letting go", ["Hope"]),
+    }
 
 
 # -- demote -----------------------------------------------------------------------------------
@@ -280,10 +296,10 @@ def test_demote_turns_a_theme_into_a_code_over_its_codes(ok, themed) -> None:
     assert (new["id"], new["parent_id"], new["definition"], new["origin"]) == (4, None, "How clinicians change.", "inductive")
     assert codes["Power"]["parent_id"] == codes["Hope"]["parent_id"] == 4
     # the theme is gone; its subtheme moved up to the top level
-    assert _shape(ok) == [
-        ("Letting go", None, ["Letting go of power"], "candidate"),
-        ("Carrying hope", None, ["Hope"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Letting go": (None, ["Letting go of power"]),
+        "Carrying hope": (None, ["Hope"]),
+    }
     ok("check")
 
 
@@ -312,10 +328,10 @@ def test_demote_under_one_of_its_own_codes_is_refused(ok, run, themed) -> None:
 def test_delete_and_restore(ok, fails, themed) -> None:
     ok("themes", "quote", "Changing the clinician", "3")
     assert ok("themes", "delete", "Changing the clinician").out.strip() == "Deleted Changing the clinician"
-    assert _shape(ok) == [
-        ("Letting go", None, ["Letting go of power"], "candidate"),  # the subtheme moved up
-        ("Carrying hope", None, ["Hope"], "candidate"),
-    ]
+    assert _shape(ok) == {
+        "Letting go": (None, ["Letting go of power"]),  # the subtheme moved up
+        "Carrying hope": (None, ["Hope"]),
+    }
     assert "no theme 'Changing the clinician'" in fails("themes", "assign", "Changing the clinician", "Hope").err
     assert ok("themes", "restore", "changing the clinician").out.strip() == "Restored Changing the clinician"
     restored = _themes(ok)["Changing the clinician"]
@@ -329,9 +345,60 @@ def test_restore_a_subtheme_whose_parent_is_gone_puts_it_at_the_top(ok, themed) 
     ok("themes", "delete", "Letting go")
     ok("themes", "delete", "Changing the clinician")
     ok("themes", "restore", "Letting go")
-    assert _shape(ok) == [
-        ("Letting go", None, ["Letting go of power"], "candidate"),
-        ("Carrying hope", None, ["Hope"], "candidate"),
+    assert _shape(ok) == {
+        "Letting go": (None, ["Letting go of power"]),
+        "Carrying hope": (None, ["Hope"]),
+    }
+
+
+# -- the listing and the map follow the tree -------------------------------------------------
+LISTED_AFTER_MERGE = [
+    "#3 Carrying hope candidate 2/2 participants, 3 segments",
+    "  codes: Hope, Power",
+    "  #2 Letting go candidate 1/2 participants, 1 segments",
+    "    codes: Letting go of power",
+]
+MAP_AFTER_MERGE = [
+    "Thematic map",
+    "└── Carrying hope (candidate)",
+    "    ├── Hope",
+    "    ├── Power",
+    "    └── Letting go (candidate)",
+    "        └── Letting go of power",
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: themes() is ordered by (position, id) over all levels, not in tree order; 'themes list' "
+    "indents a subtheme that comes before its parent under the wrong theme",
+)
+def test_list_shows_a_subtheme_under_its_new_parent_after_a_merge(ok, themed) -> None:
+    ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope")
+    assert ok("themes", "list").out.splitlines() == LISTED_AFTER_MERGE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: 'themes map' adds a theme whose parent is not yet drawn (themes() is not in tree order) "
+    "at the top level of the map",
+)
+def test_map_draws_a_subtheme_under_its_new_parent_after_a_merge(ok, themed) -> None:
+    ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope")
+    assert ok("themes", "map").out.splitlines() == MAP_AFTER_MERGE
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: as above, after 'themes move' puts a theme under a later sibling")
+def test_map_draws_a_moved_theme_under_its_new_parent(ok, themed) -> None:
+    ok("themes", "move", "Changing the clinician", "Carrying hope")
+    assert ok("themes", "map").out.splitlines() == [
+        "Thematic map",
+        "└── Carrying hope (candidate)",
+        "    ├── Hope",
+        "    └── Changing the clinician (candidate)",
+        "        ├── Power",
+        "        └── Letting go (candidate)",
+        "            └── Letting go of power",
     ]
 
 
@@ -422,16 +489,21 @@ def test_every_failing_theme_command_leaves_the_project_unchanged(ok, run, theme
     ok("themes", "delete", "Gone")
     ok("themes", "create", "gone")  # the deleted Gone cannot come back under a taken name
     ok("themes", "quote", "Carrying hope", "4")
+    state = (THEMES, LOG)
+    before = snapshot(ok, *state)
+    codebook = ok(*CODES).out
     problems = []
     for command, message in FAILING:
-        before = snapshot(ok, THEMES, LOG, CODES)
         result = run(*command)
         lines = result.err.splitlines()
         if result.code != 1 or len(lines) != 1 or not lines[0].startswith("error: ") or message not in lines[0]:
             problems.append(f"{command}: {result}")
-        if snapshot(ok, THEMES, LOG, CODES) != before:
+        after = snapshot(ok, *state)
+        if after != before:
             problems.append(f"{command} changed the project")
+            before = after
     assert problems == []
+    assert ok(*CODES).out == codebook
 
 
 # -- undo -------------------------------------------------------------------------------------

@@ -131,3 +131,34 @@ def test_missing_and_existing_paths(tmp_path):
         thematica.init_project(tmp_path / "s.thematica")
     with pytest.raises(ProjectError, match="does not exist"):
         thematica.init_project(tmp_path / "no" / "such" / "dir" / "s")
+
+
+def test_upgrading_a_coded_project_keeps_every_reference(tmp_path):
+    """A 0003 file with coders, codes and segments (foreign keys everywhere) upgrades cleanly."""
+    path = tmp_path / "coded.thematica"
+    engine = database._sqlite_engine(path)
+    with engine.begin() as conn:
+        database.run_migrations(conn, "0003_themes")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.executescript(
+        """
+        INSERT INTO meta VALUES ('name', 'Coded'), ('phase', '2'), ('format', 'thematica-project/1');
+        INSERT INTO coder (guid, name, role, created_at) VALUES ('c1', 'A', 'lead', '2024-01-01T00:00:00+00:00'), ('c2', 'B', '', '2024-01-01T00:00:00+00:00');
+        INSERT INTO source (guid, name, kind, text, length, sha256, file_name, imported_at)
+            VALUES ('s1', 'P01', 'txt', 'P01: hello world', 16, 'x', 'P01.txt', '2024-01-01T00:00:00+00:00');
+        INSERT INTO code (guid, name, origin, status, deleted, created_at, colour, definition, inclusion, exclusion, example)
+            VALUES ('k1', 'Hope', 'inductive', 'active', 0, '2024-01-01T00:00:00+00:00', '', '', '', '', '');
+        INSERT INTO segment (guid, source_id, code_id, coder_id, start, "end", text, memo, created_at)
+            VALUES ('g1', 1, 1, 1, 5, 10, 'hello', '', '2024-01-01T00:00:00+00:00'), ('g2', 1, 1, 2, 5, 16, 'hello world', '', '2024-01-01T00:00:00+00:00');
+        """
+    )
+    con.commit()
+    con.close()
+    project = thematica.open_project(path)
+    assert project.backup_path is not None
+    assert [(c.name, c.kind.value, c.blind) for c in project.coders()] == [("A", "person", False), ("B", "person", False)]
+    assert [s.text for s in project.segments()] == ["hello", "hello world"]
+    assert project.check() == []
+    project.close()

@@ -22,13 +22,14 @@ from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
-from .coders import CONSENSUS, CodersMixin, MergeReport
+from .coders import CONSENSUS, MergeReport
+from .reliability import Decision, QueueItem, QueueProgress, ReliabilityMixin
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(CodersMixin):
+class Project(ReliabilityMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -64,6 +65,9 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 __all__ = [
     "ANALYSIS_CODER",
     "CONSENSUS",
+    "Decision",
+    "QueueItem",
+    "QueueProgress",
     "MergeReport",
     "PhaseCheck",
     "Project",

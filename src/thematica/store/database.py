@@ -75,6 +75,21 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
     command.upgrade(config, target)
 
 
+def _migrate_sqlite(engine: Engine) -> None:
+    """Run the migrations as SQLite asks for schema changes: foreign keys off, checked before commit."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection  # autocommit: a PRAGMA here is outside any transaction
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                run_migrations(conn)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise MigrationError(f"the upgrade would break {len(broken)} references between tables")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
 def backup(engine: Engine, path: Path, revision: str) -> Path:
     """Copy the database to a timestamped file beside it, with SQLite's backup API."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -137,8 +152,7 @@ def open_existing(path: Path) -> tuple[Engine, Path | None]:
             )
         saved = backup(engine, path, revision)
         try:
-            with engine.begin() as conn:
-                run_migrations(conn)
+            _migrate_sqlite(engine)
         except Exception as exc:
             raise MigrationError(
                 f"upgrading {path} from schema {revision} failed ({exc}); "

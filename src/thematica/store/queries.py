@@ -421,7 +421,7 @@ class Reader:
     def resolutions(self) -> list[tuple[int, int, int, str, str]]:
         """(source id, start, end, decision, rationale) of every resolved disagreement."""
         r = schema.resolution
-        return [(x.source_id, x.start, x.end, x.decision, x.rationale) for x in self.conn.execute(select(r).order_by(r.id))]
+        return [(x.source_id, x.start, x.end, x.decision, x.rationale) for x in self.conn.execute(select(r).order_by(r.c.id))]
 
     def count(self, table: str, **where: Any) -> int:
         tbl = schema.TABLES[table]

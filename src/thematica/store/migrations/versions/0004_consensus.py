@@ -16,11 +16,16 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("coder") as batch:
-        batch.add_column(sa.Column("kind", sa.String(length=16), nullable=False, server_default="person"))
-        batch.add_column(sa.Column("blind", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("recode_of", ID, nullable=True))
-        batch.create_foreign_key(op.f("fk_coder_recode_of_coder"), "coder", ["recode_of"], ["id"])
+    op.add_column("coder", sa.Column("kind", sa.String(length=16), nullable=False, server_default="person"))
+    op.add_column("coder", sa.Column("blind", sa.Integer(), nullable=False, server_default="0"))
+    if op.get_bind().dialect.name == "sqlite":  # SQLite adds a column with its foreign key in one statement
+        op.execute(
+            "ALTER TABLE coder ADD COLUMN recode_of INTEGER "
+            "CONSTRAINT fk_coder_recode_of_coder REFERENCES coder (id)"
+        )
+    else:
+        op.add_column("coder", sa.Column("recode_of", ID, nullable=True))
+        op.create_foreign_key(op.f("fk_coder_recode_of_coder"), "coder", "coder", ["recode_of"], ["id"])
     op.create_table(
         "resolution",
         sa.Column("id", ID, nullable=False),
@@ -45,7 +50,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_resolution_source_id"), table_name="resolution")
     op.drop_table("resolution")
     with op.batch_alter_table("coder") as batch:
-        batch.drop_constraint(op.f("fk_coder_recode_of_coder"), type_="foreignkey")
         batch.drop_column("recode_of")
         batch.drop_column("blind")
         batch.drop_column("kind")
