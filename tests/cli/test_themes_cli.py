@@ -7,6 +7,8 @@ not taken from thematica.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,32 +28,67 @@ STUDY_SEGMENTS = (
     (3, "Power", "P02", "P02"),
     (4, "Hope", "P02", "P02"),
 )
-PARTICIPANTS = ("P01", "P02")
 
 
-def support(codes: set[str]) -> tuple[int, int, int]:
-    """(participants, sources, segments) of participants' speech coded with ``codes``: counted by hand."""
+def support(codes: set[str]) -> tuple[int, int]:
+    """(participants, segments) of participants' speech coded with ``codes``: counted by hand."""
     segs = [s for s in STUDY_SEGMENTS if s[1] in codes and s[2] is not None]
-    return len({s[2] for s in segs}), len({s[3] for s in segs}), len(segs)
+    return len({s[2] for s in segs}), len(segs)
+
+
+@pytest.fixture(scope="module")
+def themed_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Where the first ``themed`` project of this module is kept, to be copied by the others."""
+    return {"folder": tmp_path_factory.mktemp("themed")}
 
 
 @pytest.fixture
-def themed(study: Path, ok) -> Path:
-    """The study with three themes.
+def themed(request: pytest.FixtureRequest, themed_template: dict[str, Path], workdir: Path, ok) -> Path:
+    """The study with three themes (built once per module through the CLI, then copied).
 
     #1 Changing the clinician (Power; definition, concept)
       #2 Letting go (Letting go of power)
     #3 Carrying hope (Hope)
     """
-    assert ok(
-        "themes", "create", "Changing the clinician", "-c", "Power",
-        "--definition", "  How clinicians change. ", "--concept", "Giving up control",
-    ).out.strip() == "Theme #1 Changing the clinician (1 codes)"  # fmt: skip
-    assert ok("themes", "create", "Letting go", "--parent", "Changing the clinician", "-c", "Letting go of power").out.strip() == (
-        "Theme #2 Letting go (1 codes)"
-    )
-    assert ok("themes", "create", "Carrying hope", "--code", "Hope").out.strip() == "Theme #3 Carrying hope (1 codes)"
-    return study
+    folder = themed_template["folder"]
+    if "built" not in themed_template:
+        study = request.getfixturevalue("study")
+        assert ok(
+            "themes", "create", "Changing the clinician", "-c", "Power",
+            "--definition", "  How clinicians change. ", "--concept", "Giving up control",
+        ).out.strip() == "Theme #1 Changing the clinician (1 codes)"  # fmt: skip
+        assert ok(
+            "themes", "create", "Letting go", "--parent", "Changing the clinician", "-c", "Letting go of power"
+        ).out.strip() == "Theme #2 Letting go (1 codes)"  # fmt: skip
+        created = ok("themes", "create", "Carrying hope", "--code", "Hope").out.strip()
+        assert created == "Theme #3 Carrying hope (1 codes)"
+        for item in workdir.glob(f"{study.name}*"):
+            shutil.copy2(item, folder / item.name)
+        themed_template["built"] = study
+        return study
+    for item in folder.iterdir():
+        shutil.copy2(item, workdir / item.name)
+    return workdir / "study.thematica"
+
+
+def _dump(path: Path) -> list[str]:
+    """Every row of the project file (read behind thematica's back, to see that nothing changed)."""
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def _theme_rows(path: Path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return [
+            db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("theme", "theme_code", "theme_quote", "theme_name", "code")
+        ]
+    finally:
+        db.close()
 
 
 def _themes(ok) -> dict[str, dict]:
@@ -87,10 +124,8 @@ def test_create_and_list_json(ok, themed) -> None:
         "Letting go": support({"Letting go of power"}),
         "Carrying hope": support({"Hope"}),
     }
-    assert {t["name"]: (t["participants"], t["segments"]) for t in themes} == {
-        name: (people, segments) for name, (people, _, segments) in expected.items()
-    }
-    assert expected["Changing the clinician"] == (2, 2, 2)  # the hand count itself, spelled out
+    assert {t["name"]: (t["participants"], t["segments"]) for t in themes} == expected
+    assert expected["Changing the clinician"] == (2, 2)  # the hand count itself, spelled out
 
 
 def test_list_table(ok, themed) -> None:
@@ -134,25 +169,25 @@ def test_list_on_a_project_without_themes(ok, study) -> None:
 
 # -- assign, unassign, move-code --------------------------------------------------------------
 def test_assign_and_unassign(ok, themed) -> None:
-    assert ok("themes", "assign", "Carrying hope", "Power", "Letting go of power").out.strip() == "Carrying hope: 3 codes"
+    result = ok("themes", "assign", "Carrying hope", "Power", "Letting go of power")
+    assert result.out.strip() == "Carrying hope: 3 codes"
     hope = _themes(ok)["Carrying hope"]
     assert hope["codes"] == ["Hope", "Power", "Letting go of power"]
-    assert (hope["participants"], hope["segments"]) == support({"Hope", "Power", "Letting go of power"})[::2]
+    assert (hope["participants"], hope["segments"]) == support({"Hope", "Power", "Letting go of power"})
     assert ok("themes", "unassign", "#3", "Power").out.strip() == "Carrying hope: 2 codes"  # by id
     assert _themes(ok)["Carrying hope"]["codes"] == ["Hope", "Letting go of power"]
     assert ok(*LOG).json()[0]["summary"] == "took Power out of theme Carrying hope"
 
 
 def test_move_code(ok, themed) -> None:
-    assert ok("themes", "move-code", "Power", "--from", "Changing the clinician", "--to", "Carrying hope").out.strip() == (
-        "Moved Power to Carrying hope"
-    )
+    result = ok("themes", "move-code", "Power", "--from", "Changing the clinician", "--to", "Carrying hope")
+    assert result.out.strip() == "Moved Power to Carrying hope"
     themes = _themes(ok)
     assert themes["Changing the clinician"]["codes"] == []
     assert themes["Carrying hope"]["codes"] == ["Hope", "Power"]
     # Changing the clinician is now supported only by its subtheme's code
     assert (themes["Changing the clinician"]["participants"], themes["Changing the clinician"]["segments"]) == (
-        support({"Letting go of power"})[::2]
+        support({"Letting go of power"})
     )
     assert ok(*LOG).json()[0]["summary"] == "moved Power from theme Changing the clinician to Carrying hope"
 
@@ -169,16 +204,19 @@ def test_move_code_to_a_theme_that_already_has_it(ok, themed) -> None:
 def test_merge_moves_codes_quotes_and_subthemes(ok, themed) -> None:
     ok("themes", "quote", "Carrying hope", "4")
     ok("themes", "quote", "Changing the clinician", "3")
-    assert ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope").out.strip() == "Merged into Carrying hope"
+    result = ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope")
+    assert result.out.strip() == "Merged into Carrying hope"
     themes = _themes(ok)
     assert {name: (t["parent_id"], t["codes"], t["quote_ids"]) for name, t in themes.items()} == {
         "Carrying hope": (None, ["Hope", "Power"], [4, 3]),
         "Letting go": (3, ["Letting go of power"], []),
     }
     target = themes["Carrying hope"]
-    assert (target["participants"], target["segments"]) == support({"Hope", "Power", "Letting go of power"})[::2]
+    assert (target["participants"], target["segments"]) == support({"Hope", "Power", "Letting go of power"})
     event = ok(*LOG).json()[0]
-    assert (event["operation"], event["summary"]) == ("theme.merge", "merged Changing the clinician into theme Carrying hope")
+    assert (event["operation"], event["summary"]) == (
+        "theme.merge", "merged Changing the clinician into theme Carrying hope"
+    )  # fmt: skip
     # the merged theme is deleted, so it can be restored
     assert ok("themes", "restore", "Changing the clinician").out.strip() == "Restored Changing the clinician"
 
@@ -194,7 +232,9 @@ def test_merge_several(ok, themed) -> None:
 
 def test_split_into_siblings(ok, themed) -> None:
     ok("themes", "assign", "Letting go", "Hope", "Power")
-    result = ok("themes", "split", "Letting go", "--part", "Giving power=Letting go of power; Power", "--part", " Hoping =Hope")
+    result = ok(
+        "themes", "split", "Letting go", "--part", "Giving power=Letting go of power; Power", "--part", " Hoping =Hope"
+    )  # fmt: skip
     assert result.out.strip() == "Created Giving power, Hoping"
     assert _shape(ok) == {
         "Changing the clinician": (None, ["Power"]),
@@ -223,7 +263,9 @@ def test_define(ok, themed, write) -> None:
         "Carrying hope: final"
     )
     hope = _themes(ok)["Carrying hope"]
-    assert (hope["narrative"], hope["status"], hope["definition"]) == (narrative.strip(), "final", "Hope goes back to the ward.")
+    assert (hope["narrative"], hope["status"], hope["definition"]) == (
+        narrative.strip(), "final", "Hope goes back to the ward."
+    )  # fmt: skip
     for status in ("candidate", "reviewed", "defined", "final"):
         assert ok("themes", "define", "Carrying hope", "--status", status).out.strip() == f"Carrying hope: {status}"
     assert ok(*LOG).json()[0]["summary"] == "set status of theme Carrying hope"
@@ -270,7 +312,7 @@ def test_move_under_another_and_back_to_the_top(ok, themed) -> None:
     # a theme's support now includes its sub-subtheme
     themes = _themes(ok)
     assert (themes["Changing the clinician"]["participants"], themes["Changing the clinician"]["segments"]) == (
-        support({"Power", "Letting go of power", "Hope"})[::2]
+        support({"Power", "Letting go of power", "Hope"})
     )
     ok("themes", "move", "Letting go")
     assert _shape(ok) == {
@@ -293,7 +335,9 @@ def test_demote_turns_a_theme_into_a_code_over_its_codes(ok, themed) -> None:
         "Hope": "Changing the clinician/Hope",
     }
     new = codes["Changing the clinician"]
-    assert (new["id"], new["parent_id"], new["definition"], new["origin"]) == (4, None, "How clinicians change.", "inductive")
+    assert (new["id"], new["parent_id"], new["definition"], new["origin"]) == (
+        4, None, "How clinicians change.", "inductive"
+    )  # fmt: skip
     assert codes["Power"]["parent_id"] == codes["Hope"]["parent_id"] == 4
     # the theme is gone; its subtheme moved up to the top level
     assert _shape(ok) == {
@@ -338,7 +382,7 @@ def test_delete_and_restore(ok, fails, themed) -> None:
     assert (restored["codes"], restored["quote_ids"], restored["definition"], restored["parent_id"]) == (
         ["Power"], [3], "How clinicians change.", None
     )  # fmt: skip
-    assert (restored["participants"], restored["segments"]) == support({"Power"})[::2]
+    assert (restored["participants"], restored["segments"]) == support({"Power"})
 
 
 def test_restore_a_subtheme_whose_parent_is_gone_puts_it_at_the_top(ok, themed) -> None:
@@ -351,7 +395,7 @@ def test_restore_a_subtheme_whose_parent_is_gone_puts_it_at_the_top(ok, themed) 
     }
 
 
-# -- the listing and the map follow the tree -------------------------------------------------
+# -- the listing and the map follow the tree, whatever the order of themes() ------------------
 LISTED_AFTER_MERGE = [
     "#3 Carrying hope candidate 2/2 participants, 3 segments",
     "  codes: Hope, Power",
@@ -368,27 +412,16 @@ MAP_AFTER_MERGE = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: themes() is ordered by (position, id) over all levels, not in tree order; 'themes list' "
-    "indents a subtheme that comes before its parent under the wrong theme",
-)
 def test_list_shows_a_subtheme_under_its_new_parent_after_a_merge(ok, themed) -> None:
     ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope")
     assert ok("themes", "list").out.splitlines() == LISTED_AFTER_MERGE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'themes map' adds a theme whose parent is not yet drawn (themes() is not in tree order) "
-    "at the top level of the map",
-)
 def test_map_draws_a_subtheme_under_its_new_parent_after_a_merge(ok, themed) -> None:
     ok("themes", "merge", "Changing the clinician", "--into", "Carrying hope")
     assert ok("themes", "map").out.splitlines() == MAP_AFTER_MERGE
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: as above, after 'themes move' puts a theme under a later sibling")
 def test_map_draws_a_moved_theme_under_its_new_parent(ok, themed) -> None:
     ok("themes", "move", "Changing the clinician", "Carrying hope")
     assert ok("themes", "map").out.splitlines() == [
@@ -410,6 +443,37 @@ def test_quote_and_drop(ok, themed) -> None:
     assert ok("themes", "quote", "Carrying hope", "4", "--drop").out.strip() == "Carrying hope: 1 key extracts"
     assert _themes(ok)["Carrying hope"]["quote_ids"] == [3]
     assert ok(*LOG).json()[0]["summary"] == "dropped segment #4 from the key extracts of theme Carrying hope"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: uncoding a segment drops it from the key extracts, and undo brings the segment back "
+    "but not the key extract",
+)
+def test_undo_of_uncoding_a_key_extract_brings_the_key_extract_back(ok, themed) -> None:
+    ok("themes", "quote", "Carrying hope", "4")
+    before = ok(*THEMES).out
+    ok("code", "remove", "4")
+    assert _themes(ok)["Carrying hope"]["quote_ids"] == []
+    ok("undo")
+    assert ok(*THEMES).out == before
+
+
+# -- a theme's code deleted or merged in the codebook -------------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a theme still links a deleted (or merged-away) code; theme_review passes its id to "
+    "extracts(), which raises 'no code N': themes list, review THEME, report and coreq list all fail",
+)
+@pytest.mark.parametrize("change", [("codebook", "delete", "Hope"), ("codebook", "merge", "Hope", "--into", "Power")])
+def test_a_code_gone_from_the_codebook_does_not_break_its_themes(ok, themed, change: tuple[str, ...]) -> None:
+    ok(*change)
+    themes = ok(*THEMES).json()
+    hope = next(t for t in themes if t["name"] == "Carrying hope")
+    assert "Hope" not in hope["codes"]
+    assert "Carrying hope" in ok("themes", "list").out
+    assert ok("review", "Carrying hope", "--json").json()["theme"]["name"] == "Carrying hope"
+    ok("coreq", "list", "--json")
 
 
 # -- map --------------------------------------------------------------------------------------
@@ -454,8 +518,8 @@ FAILING = [
     (("themes", "merge", "Carrying hope", "--into", "carrying hope"), "cannot be merged into itself"),
     (("themes", "merge", "Changing the clinician", "--into", "Letting go"), "own subtheme"),
     (("themes", "merge", "Carrying hope", "Nope", "--into", "Letting go"), "no theme 'Nope'"),
-    (("themes", "split", "Changing the clinician", "--part", "New=Hope"), "Hope is not in theme Changing the clinician"),
-    (("themes", "split", "Changing the clinician", "--part", "New=Power", "--part", "Carrying hope=Power"), "already a theme named"),
+    (("themes", "split", "Changing the clinician", "--part", "New=Hope"), "Hope is not in theme"),
+    (("themes", "split", "Changing the clinician", "--part", "New=Power", "--part", "carrying hope="), "already a"),
     (("themes", "split", "Changing the clinician", "--part", "New=Power", "--part", "Newer=Power"), "not in theme"),
     (("themes", "split", "Changing the clinician", "--part", "New"), "NAME=CODE;CODE"),
     (("themes", "split", "Changing the clinician", "--part", " =Power"), "NAME=CODE;CODE"),
@@ -483,27 +547,27 @@ FAILING = [
 ]
 
 
-def test_every_failing_theme_command_leaves_the_project_unchanged(ok, run, themed) -> None:
+def test_every_failing_theme_command_leaves_the_project_unchanged(ok, run, themed: Path) -> None:
     ok("themes", "create", "power")  # a theme named like a code: it cannot be demoted
     ok("themes", "create", "Gone")
     ok("themes", "delete", "Gone")
     ok("themes", "create", "gone")  # the deleted Gone cannot come back under a taken name
     ok("themes", "quote", "Carrying hope", "4")
-    state = (THEMES, LOG)
-    before = snapshot(ok, *state)
-    codebook = ok(*CODES).out
+    state = (THEMES, LOG, CODES)
+    before_cli = snapshot(ok, *state)
+    before = _dump(themed)
     problems = []
     for command, message in FAILING:
         result = run(*command)
         lines = result.err.splitlines()
         if result.code != 1 or len(lines) != 1 or not lines[0].startswith("error: ") or message not in lines[0]:
             problems.append(f"{command}: {result}")
-        after = snapshot(ok, *state)
+        after = _dump(themed)
         if after != before:
             problems.append(f"{command} changed the project")
             before = after
     assert problems == []
-    assert ok(*CODES).out == codebook
+    assert snapshot(ok, *state) == before_cli
 
 
 # -- undo -------------------------------------------------------------------------------------
@@ -532,15 +596,18 @@ def test_undo_reverts_each_kind_of_theme_operation(ok, themed: Path) -> None:
     ok("themes", "create", "Gone")
     ok("themes", "delete", "Gone")
     ok("themes", "quote", "Carrying hope", "4")
+    state = (THEMES, CODES)
+    before = snapshot(ok, *state)
     problems = []
     for command in OPERATIONS:
-        before = snapshot(ok, THEMES, CODES)
+        rows = _theme_rows(themed)
         ok(*command)
-        if snapshot(ok, THEMES, CODES) == before:
+        if _theme_rows(themed) == rows:
             problems.append(f"{command} changed nothing")
         ok("undo")
-        if snapshot(ok, THEMES, CODES) != before:
+        if snapshot(ok, *state) != before:
             problems.append(f"undo after {command} did not restore the themes and codebook")
+            before = snapshot(ok, *state)
     assert problems == []
     ok("check")
     project = thematica.open_project(themed)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thematica.errors import InvalidInput
 from thematica.reliability import stats as S
 
 PROPS = settings(max_examples=60, deadline=None)
@@ -208,3 +209,70 @@ def test_speed_two_coders_forty_codes_hundred_thousand_units() -> None:
     start = time.perf_counter()
     S.agreement(codes[0], reps=1000, categories=(0, 1))
     assert time.perf_counter() - start < 0.5  # the vectorised bootstrap is O(reps), not O(reps x units)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ratings(), st.sampled_from(["nominal", "ordinal", "interval"]), st.integers(0, 2**32 - 1))
+def test_alpha_large_q_shortcut_equals_coincidence_matrix(x: np.ndarray, level: str, seed: int) -> None:
+    """The O(P q) sums (used for many categories) equal the coincidence-matrix route, also per replicate."""
+    pat = S._prepare(x * 1.5 + 2)
+    rng = np.random.default_rng(seed)
+    w = np.vstack([pat.freq, rng.multinomial(int(pat.freq.sum()), pat.freq / pat.freq.sum(), size=3)])
+    o = S._coincidences(pat, w)
+    n_c = o.sum(axis=2)
+    d2 = S._delta2(level, pat.cats, n_c)
+    n_c2, d_obs, d_exp = S._alpha_sums(pat, w, level)
+    assert n_c2 == pytest.approx(n_c)
+    full_obs = (o * d2).sum(axis=(-2, -1))
+    full_exp = (n_c[:, :, None] * n_c[:, None, :] * d2).sum(axis=(-2, -1))
+    ok = full_exp > 0
+    # the shortcut works on rescaled values: compare the ratio that alpha uses
+    assert (d_exp[ok] > 0).all()
+    assert d_obs[ok] / d_exp[ok] == pytest.approx(full_obs[ok] / full_exp[ok], abs=1e-9)
+
+
+# ---------------------------------------------------------------- unit weights
+
+
+@settings(max_examples=40, deadline=None)
+@given(ratings(), st.data())
+def test_weights_equal_repeating_units(x: np.ndarray, data: st.DataObject) -> None:
+    """A unit of weight w counts as w identical units (frequency weights)."""
+    w = np.array(data.draw(st.lists(st.integers(0, 4), min_size=len(x), max_size=len(x))))
+    expanded = np.repeat(x, w, axis=0)
+    if not ((~np.isnan(expanded)).sum(axis=1) >= 2).any():
+        return
+    for fn in (S.percent_agreement, S.fleiss_kappa, S.gwet_ac1, S.brennan_prediger):
+        a, b = fn(x, weights=w), fn(expanded)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12), fn.__name__
+    for level in S.LEVELS:
+        a, b = S.krippendorff_alpha(x, level, weights=w), S.krippendorff_alpha(expanded, level)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12), level
+    if x.shape[1] == 2:
+        assert S.confusion(x, weights=w).tolist() == S.confusion(expanded).tolist()
+        a, b = S.cohen_kappa(x, weights=w), S.cohen_kappa(expanded)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
+
+
+def test_weighted_bootstrap_resamples_rows() -> None:
+    x = simulated(200, seed=9)
+    w = np.random.default_rng(9).integers(1, 50, 200)
+    res = S.agreement(x, weights=w, reps=400, seed=2, categories=(0, 1))
+    assert res.units == res.rated_units == int(w.sum())
+    assert res.table is not None and int(res.table.sum()) == int(w.sum())
+    lo, hi = res.ci["cohen"]  # type: ignore[misc]
+    assert lo < (res.cohen or 0) < hi
+    assert res.ci["cohen"] == S.bootstrap_ci(S.cohen_kappa, x, reps=400, seed=2, weights=w)
+    assert res.ci["cohen"] == S.bootstrap_ci(functools.partial(S.cohen_kappa, weights=w), x, reps=400, seed=2)
+    # rows, not weight units, are resampled: wider than treating every weight unit as independent
+    expanded = S.bootstrap_ci(S.cohen_kappa, np.repeat(x, w, axis=0), reps=400, seed=2)
+    assert hi - lo > expanded[1] - expanded[0]
+
+
+@pytest.mark.parametrize("weights", [[1, 2], [1, -1, 1, 1], [1, np.nan, 1, 1], "abcd"])
+def test_invalid_weights(weights: object) -> None:
+    x = np.array([[0, 0], [1, 1], [0, 1], [1, 1]], dtype=float)
+    with pytest.raises(InvalidInput):
+        S.agreement(x, weights=weights)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        S.bootstrap_ci(lambda d: 0.0, x, weights=[1, 1, 1, 1])

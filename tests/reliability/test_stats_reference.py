@@ -73,6 +73,9 @@ def test_cohen_uses_units_rated_by_both(x: np.ndarray) -> None:
 @given(ratings(coders=(2, 2)))
 def test_confusion_matches_sklearn(x: np.ndarray) -> None:
     both = ~np.isnan(x).any(axis=1)
+    if not both.any():
+        assert S.confusion(x).sum() == 0
+        return
     cats = S.categories(x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sklearn warns when only one label occurs
@@ -146,3 +149,18 @@ def test_gwet_with_declared_unused_categories_matches_irrcac(x: np.ndarray, q: i
         ref_bp = float(cac.bp()["est"]["coefficient_value"])
     assert S.gwet_ac1(x, categories=cats) == pytest.approx(ref, abs=TOL)
     assert S.brennan_prediger(x, categories=cats) == pytest.approx(ref_bp, abs=TOL)
+
+
+@pytest.mark.parametrize("level", S.LEVELS)
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_alpha_with_many_categories_matches_krippendorff(level: str, seed: int) -> None:
+    """Above 16 categories alpha sums without q x q matrices (except ratio); same values."""
+    rng = np.random.default_rng(seed)
+    truth = rng.uniform(0, 60, 80)
+    x = np.round(truth[:, None] + rng.normal(0, 4, (80, 3)))
+    x = np.clip(x, 0, None)
+    x[rng.random(x.shape) < 0.15] = np.nan
+    assert S.categories(x).size > 16
+    ref = krippendorff.alpha(x.T, level_of_measurement=level)
+    assert S.krippendorff_alpha(x, level) == pytest.approx(ref, abs=TOL)

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from ..errors import InvalidInput
+from ..project import theme_tree
 from .common import JsonOption, console, done, print_json, project, to_jsonable
 
 themes_app = typer.Typer(help="Themes and subthemes built from codes (phases 3-5).", no_args_is_help=True)
@@ -158,9 +159,8 @@ def list_themes(json_out: bool = JsonOption) -> None:
         print_json([{**to_jsonable(t), "codes": [codes[c] for c in t.code_ids if c in codes],
                      "participants": len(reviews[t.id].participants), "segments": reviews[t.id].segments} for t in themes])
         return
-    for t in themes:
+    for depth, t in theme_tree(themes):
         r = reviews[t.id]
-        depth = _depth(themes, t)
         console.print(
             f"{'  ' * depth}[bold]#{t.id} {escape(t.name)}[/] [dim]{t.status.value}[/] "
             f"{len(r.participants)}/{r.participants_total} participants, {r.segments} segments"
@@ -177,7 +177,7 @@ def show_map(out: Optional[Path] = typer.Option(None, help="Also draw it to this
         codes = {c.id: c.name for c in proj.codes()}
         tree = Tree("[bold]Thematic map[/]")
         nodes = {}
-        for t in themes:
+        for _, t in theme_tree(themes):
             parent = nodes.get(t.parent_id, tree)
             nodes[t.id] = parent.add(f"[bold]{escape(t.name)}[/] [dim]({t.status.value})[/]")
             for c in t.code_ids:
@@ -187,14 +187,6 @@ def show_map(out: Optional[Path] = typer.Option(None, help="Also draw it to this
         if out is not None:
             figure = proj.draw_thematic_map(out)
             done(f"Wrote {figure.path}")
-
-
-def _depth(themes: list, theme: object) -> int:
-    by_id = {t.id: t for t in themes}
-    depth, parent = 0, getattr(theme, "parent_id", None)
-    while parent in by_id:
-        depth, parent = depth + 1, by_id[parent].parent_id
-    return depth
 
 
 def register(app: typer.Typer) -> None:

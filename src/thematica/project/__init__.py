@@ -19,6 +19,7 @@ from ..errors import ProjectError
 from ..model import Phase
 from ..store import Store
 from .codebook import CODEBOOK_COLUMNS, tree_order
+from .themes import theme_tree
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
@@ -79,5 +80,6 @@ __all__ = [
     "default_actor",
     "CODEBOOK_COLUMNS",
     "SUFFIX",
+    "theme_tree",
     "tree_order",
 ]

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Sequence
 
+import numpy as np
+
+from ..analysis.tables import Table
 from ..errors import InvalidInput, NotFound
 from ..model import Coder
 from ..reliability.disagreements import Coding, Difference, Place, place_key, places
+from ..reliability.reading import agreement_table, reading
+from ..reliability.stats import STATISTICS, Agreement, agreement
+from ..reliability.units import UnitKind, character_units, coded, predefined_units, scopes, text_units, unit_kind
 from ..store import Writer
 from ..store.convert import now
 from .coders import CodersMixin
@@ -51,8 +57,137 @@ class QueueProgress:
     resolved: int
 
 
+@dataclass(frozen=True)
+class CodeAgreement:
+    """Agreement on one code (or all codes pooled): the coefficients and a plain reading."""
+
+    code: str
+    units: int
+    coded: tuple[int, ...]  # units each compared coder coded with it
+    agreement: Agreement
+    reading: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison of coders over one kind of unit: per code, and pooled over every (unit, code) decision."""
+
+    coders: tuple[str, ...]
+    unit: UnitKind
+    rule: str
+    units: int
+    sources: tuple[str, ...]
+    per_code: tuple[CodeAgreement, ...]
+    pooled: CodeAgreement
+    intra: bool  # the same person re-coding (intra-coder consistency)
+
+    def table(self) -> Table:
+        """The agreement table: one row per code, then the pooled row."""
+        rows = [(c.code, c.agreement, c.coded, c.reading) for c in (*self.per_code, self.pooled)]
+        what = "Intra-coder consistency" if self.intra else "Inter-coder agreement"
+        notes = (
+            f"{self.units} {_unit_words(self.unit)} in {len(self.sources)} sources coded by {' and '.join(self.coders)}; "
+            f"a unit counts as coded when {self.rule}.",
+            "Pooled: every (unit, code) decision together. CIs: percentile bootstrap over units.",
+        )
+        return agreement_table(f"{what} ({', '.join(self.coders)}, by {self.unit.value})", self.coders, rows, notes)
+
+    def sentence(self) -> str:
+        """One sentence for a method section."""
+        a = self.pooled.agreement
+        figures = [f"{name} = {value:.2f}" for name, value in (
+            ("Cohen's kappa" if a.cohen is not None else "Fleiss' kappa", a.cohen if a.cohen is not None else a.fleiss),
+            ("Gwet's AC1", a.ac1), ("Krippendorff's alpha", a.alpha)) if value is not None]
+        who = " and ".join(self.coders)
+        what = "Intra-coder consistency" if self.intra else "Agreement between " + who
+        return (
+            f"{what} was assessed on {len(self.sources)} transcripts ({self.units} {_unit_words(self.unit)}, "
+            f"{len(self.per_code)} codes): observed agreement {a.percent:.0%}"
+            + (f", {', '.join(figures)}" if figures else "") + " (pooled over codes; per-code figures in the agreement table)."
+        )
+
+
 class ReliabilityMixin(CodersMixin):
     """Where coders differ, and the agreed coding that settles it."""
+
+    def compare(
+        self,
+        coders: Sequence[str] | None = None,
+        *,
+        unit: UnitKind | str = UnitKind.TURN,
+        codes: Sequence[str] | None = None,
+        min_share: float = 0.0,
+        statistics: Sequence[str] = STATISTICS,
+        ci: bool = True,
+        reps: int = 1000,
+        participants_only: bool = True,
+        units_from: str | None = None,
+    ) -> Comparison:
+        """Agreement between coders, per code and pooled, over units of analysis.
+
+        ``unit`` is character, sentence, paragraph, turn (participants' turns
+        by default) or predefined (survey answers, or the spans of
+        ``units_from``, a coder who marked units out). A unit counts as coded
+        with a code when the coder's segments overlap it (``min_share`` 0) or
+        cover at least that share of it. Units in sources a coder never coded
+        are missing for that coder, not "not coded".
+        """
+        kind = unit_kind(unit)
+        chosen = self.compared_coders(coders)
+        ids = [c.id for c in chosen]
+        codings, coded_sources = self._codings(ids)
+        shared = {s for s in set().union(*coded_sources.values()) if sum(s in v for v in coded_sources.values()) >= 2}
+        if not shared:
+            raise InvalidInput("these coders have not coded any source in common")
+        with self._read() as r:
+            texts = r.source_texts(shared)
+            turns = [t for t in r.turns() if t.source_id in shared]
+            marked = r.segments(coder_ids=[self._coder_by_name(units_from)]) if units_from else []
+        scope = scopes(texts, turns, participants_only)
+        if kind is UnitKind.PREDEFINED:
+            spans = [(s.source_id, s.start, s.end) for s in marked if s.source_id in shared] if units_from else [
+                (t.source_id, t.start, t.end) for t in turns if self.source(t.source_id).kind == "survey"]
+            units = predefined_units(spans)
+        elif kind is UnitKind.CHARACTER:
+            cuts: dict[int, list[int]] = {}
+            for c in codings:
+                cuts.setdefault(c.source_id, []).extend((c.start, c.end))
+            units = character_units(scope, {k: np.array(sorted(v), dtype=np.int64) for k, v in cuts.items()})
+        else:
+            units = text_units(kind, texts, scope)
+        if len(units) == 0:
+            raise InvalidInput("there are no units to compare in the sources these coders share")
+        all_codes = {c.id: c for c in self.codes()}
+        wanted = [self.code_by(c).id for c in codes] if codes else sorted({c.code_id for c in codings if c.code_id in all_codes})
+        present = np.column_stack([np.isin(units.source, sorted(coded_sources[i])) for i in ids])
+        spans: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        for c in codings:
+            spans.setdefault((c.coder_id, c.code_id), []).append((c.source_id, c.start, c.end))
+        per_code, matrices = [], []
+        for code_id in wanted:
+            data = np.column_stack([coded(units, spans.get((i, code_id), []), min_share) for i in ids])
+            data[~present] = np.nan
+            matrices.append(data)
+            per_code.append(self._code_agreement(self.code_path(code_id), data, units.weight, statistics, ci, reps))
+        pooled = self._code_agreement("(all codes pooled)", np.vstack(matrices), np.tile(units.weight, len(matrices)), statistics, ci, reps)
+        names = {s.id: s.name for s in self.sources()}
+        rule = "the coder's segments overlap it" if min_share == 0 else f"the coder's segments cover at least {min_share:.0%} of it"
+        intra = len(chosen) == 2 and (chosen[0].recode_of == chosen[1].id or chosen[1].recode_of == chosen[0].id)
+        return Comparison(
+            tuple(c.name for c in chosen), kind, rule, int(units.weight.sum()), tuple(sorted(names[s] for s in shared)),
+            tuple(per_code), pooled, intra,
+        )
+
+    def _code_agreement(
+        self, label: str, data: np.ndarray, weight: np.ndarray, statistics: Sequence[str], ci: bool, reps: int
+    ) -> CodeAgreement:
+        weights = None if np.all(weight == 1) else weight
+        result = agreement(data, statistics, ci, reps, categories=(0.0, 1.0), weights=weights)
+        rated = ~np.isnan(data)
+        coded_counts = tuple(int(np.nansum(data[:, j] * weight)) for j in range(data.shape[1]))
+        any_rated = rated.any(axis=1)
+        share = float(np.nanmax(data[any_rated], axis=1).mean()) if any_rated.any() else None
+        return CodeAgreement(label, result.units, coded_counts, result, reading(result, share))
 
     def compared_coders(self, names: Sequence[str] | None = None) -> list[Coder]:
         """The coders to compare: those named, else every person who has coded."""
@@ -218,6 +353,13 @@ class ReliabilityMixin(CodersMixin):
         return len(spans)
 
 
+def _unit_words(kind: UnitKind) -> str:
+    return {
+        UnitKind.CHARACTER: "characters", UnitKind.SENTENCE: "sentences", UnitKind.PARAGRAPH: "paragraphs",
+        UnitKind.TURN: "speaker turns", UnitKind.PREDEFINED: "predefined units",
+    }[kind]
+
+
 def _decision(value: Decision | str) -> Decision:
     try:
         return Decision(value.strip().lower() if isinstance(value, str) else value)
@@ -226,4 +368,4 @@ def _decision(value: Decision | str) -> Decision:
         raise InvalidInput(f"a decision is one of {names}, not {value!r}") from None
 
 
-__all__ = ["Decision", "QueueItem", "QueueProgress", "ReliabilityMixin"]
+__all__ = ["CodeAgreement", "Comparison", "Decision", "QueueItem", "QueueProgress", "ReliabilityMixin"]

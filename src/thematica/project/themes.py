@@ -323,6 +323,23 @@ class ThemesMixin(NotesMixin):
         return self.theme(theme.id)
 
 
+def theme_tree(themes: Sequence[Theme]) -> list[tuple[int, Theme]]:
+    """Themes depth first, each with its depth (parents before children, siblings in order)."""
+    ids = {t.id for t in themes}
+    children: dict[int | None, list[Theme]] = {}
+    for t in themes:
+        children.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
+    ordered: list[tuple[int, Theme]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for child in sorted(children.get(parent, []), key=lambda t: (t.position, t.id)):
+            ordered.append((depth, child))
+            walk(child.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
 def _find_theme(themes: Sequence[Theme], ref: ThemeRef) -> Theme:
     if isinstance(ref, Theme):
         ref = ref.id

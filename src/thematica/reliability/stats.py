@@ -39,6 +39,13 @@ Missing data
   This reduces to Fleiss (1971) for complete data and equals irrCAC.
 * Krippendorff's alpha: units with < 2 ratings are not pairable and ignored
   (Krippendorff 2011).
+
+Unit weights
+------------
+Every function takes optional ``weights`` (one per unit, >= 0): frequency
+weights, e.g. the length of a run of identically coded characters. A unit of
+weight w counts as w identical units; weight 0 removes it. The bootstrap
+still resamples rows (runs), each bringing its weight.
 """
 
 from __future__ import annotations
@@ -152,9 +159,12 @@ def _label(value: float) -> str:
 class _Patterns:
     """Distinct unit patterns of a reliability matrix and their frequencies.
 
-    rows: (P, C) category index per coder, -1 = missing; freq: (P,) units per
-    pattern; counts: (P, q) ratings per category; m: (P,) ratings per unit.
-    Units without any rating are dropped.
+    rows: (P, C) category index per coder, -1 = missing; freq: (P,) units (total
+    unit weight) per pattern; counts: (P, q) ratings per category; m: (P,)
+    ratings per unit. Units without any rating (or with weight 0) are dropped.
+    With unit weights, the bootstrap resamples rows, so it needs the groups of
+    rows sharing a pattern and a weight: ``groups`` = (rows per group, weight of
+    each, index of each pattern's first group), groups sorted by pattern.
     """
 
     cats: np.ndarray
@@ -162,6 +172,7 @@ class _Patterns:
     freq: np.ndarray
     counts: np.ndarray
     m: np.ndarray
+    groups: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def q(self) -> int:
@@ -189,33 +200,83 @@ class _Patterns:
         return self.counts / self.m[:, None]
 
 
-def _prepare(data: ArrayLike, categories: Sequence[float] | ArrayLike | None = None, *, pairs: bool = True) -> _Patterns:
-    """Encode the data as distinct patterns; with ``pairs`` require a pairable unit."""
-    x = _matrix(data)
-    cats, codes = _encode(x, categories)
-    q, n_coders = cats.size, x.shape[1]
+def _unit_weights(weights: ArrayLike | None, n_units: int) -> np.ndarray | None:
+    if weights is None:
+        return None
+    try:
+        w = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("unit weights must be numbers") from exc
+    if w.shape != (n_units,):
+        raise InvalidInput(f"need one weight per unit ({n_units}), got shape {w.shape}")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise InvalidInput("unit weights must be finite and >= 0")
+    return w
+
+
+def _pattern_keys(codes: np.ndarray, q: int) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """An int64 key per row identifying its pattern, and a decoder from keys to rows."""
+    n_coders = codes.shape[1]
     base = q + 1
-    space = base**n_coders  # python int: no overflow
-    if space < 2**62:
-        key = np.zeros(x.shape[0], dtype=np.int64)
+    if base**n_coders < 2**62:  # python ints: no overflow
+        key = np.zeros(codes.shape[0], dtype=np.int64)
         for j in range(n_coders - 1, -1, -1):  # a loop over coders, not units
             key = key * base + (codes[:, j] + 1)
+        powers = base ** np.arange(n_coders, dtype=np.int64)
+        return key, lambda keys: (keys[:, None] // powers) % base - 1
+    distinct, inverse = np.unique(codes, axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), lambda keys: distinct[keys]
+
+
+def _prepare(
+    data: ArrayLike,
+    categories: Sequence[float] | ArrayLike | None = None,
+    *,
+    weights: ArrayLike | None = None,
+    pairs: bool = True,
+) -> _Patterns:
+    """Encode the data as distinct patterns; with ``pairs`` require a pairable unit.
+
+    ``weights`` are frequency weights: a unit of weight w counts as w identical units.
+    """
+    x = _matrix(data)
+    w = _unit_weights(weights, x.shape[0])
+    if w is not None and not w.all():  # a unit of weight 0 is not there, not even its categories
+        x, w = x[w > 0], w[w > 0]
+    cats, codes = _encode(x, categories)
+    q = cats.size
+    groups = None
+    if w is None:
+        key, decode = _pattern_keys(codes, q)
+        space = (q + 1) ** codes.shape[1]
         if space <= max(4 * x.shape[0], 1 << 16):
             freq = np.bincount(key, minlength=space)
             keys = np.flatnonzero(freq)
             freq = freq[keys]
         else:
             keys, freq = np.unique(key, return_counts=True)
-        rows = (keys[:, None] // base ** np.arange(n_coders, dtype=np.int64)) % base - 1
+        rows = decode(keys)
+        rated = (rows >= 0).any(axis=1)
+        rows, freq = rows[rated], freq[rated].astype(np.float64)
     else:
-        rows, freq = np.unique(codes, axis=0, return_counts=True)
-    rated = (rows >= 0).any(axis=1)
-    rows, freq = rows[rated], freq[rated].astype(np.float64)
+        keep = (codes >= 0).any(axis=1)
+        key, decode = _pattern_keys(codes[keep], q)
+        wk = w[keep]
+        order = np.lexsort((wk, key))
+        key, wk = key[order], wk[order]
+        new_group = np.r_[True, (key[1:] != key[:-1]) | (wk[1:] != wk[:-1])] if key.size else np.zeros(0, bool)
+        starts = np.flatnonzero(new_group)
+        g_key, g_weight = key[starts], wk[starts]
+        g_count = np.diff(np.r_[starts, key.size]).astype(np.float64)
+        first = np.flatnonzero(np.r_[True, g_key[1:] != g_key[:-1]]) if g_key.size else np.zeros(0, np.int64)
+        rows = decode(g_key[first])
+        freq = np.add.reduceat(g_count * g_weight, first) if first.size else np.zeros(0)
+        groups = (g_count, g_weight, first)
     n_pat = rows.shape[0]
     ok = rows >= 0
     flat = (np.arange(n_pat)[:, None] * q + rows)[ok]
     counts = np.bincount(flat, minlength=n_pat * q).reshape(n_pat, q).astype(np.float64)
-    pat = _Patterns(cats=cats, rows=rows, freq=freq, counts=counts, m=counts.sum(axis=1))
+    pat = _Patterns(cats=cats, rows=rows, freq=freq, counts=counts, m=counts.sum(axis=1), groups=groups)
     if pairs and not (pat.m >= 2).any():
         raise InvalidInput("no unit was rated by at least 2 coders, so there is nothing to compare")
     return pat
@@ -331,13 +392,46 @@ def _delta2(level: str, cats: np.ndarray, n_c: np.ndarray) -> np.ndarray:
     return (mid[:, :, None] - mid[:, None, :]) ** 2
 
 
+def _alpha_sums(pat: _Patterns, w: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(n_c, sum_ck o_ck d2_ck, sum_ck n_c n_k d2_ck) without forming q x q matrices.
+
+    For d2 = (v_c - v_k)^2 (interval; ordinal with mid-ranks v) the coincidence
+    sums collapse per unit to (2 m s2 - 2 s1^2) / (m - 1), s_j = sum_c r_uc v_c^j,
+    and sum n_c n_k d2 = 2 n sum n_c v_c^2 - 2 (sum n_c v_c)^2; nominal is the
+    0/1 case. O(P q) per replicate instead of O(P q^2); used when q is large.
+    """
+    keep = pat.m >= 2
+    k, m, wk = pat.counts[keep], pat.m[keep], w[:, keep]
+    n_c = wk @ k
+    total = n_c.sum(axis=1)
+    if level == "nominal":
+        d_obs = wk @ ((m**2 - (k**2).sum(axis=1)) / (m - 1))
+        return n_c, d_obs, total**2 - (n_c**2).sum(axis=1)
+    if level == "interval":
+        span = float(np.ptp(pat.cats)) or 1.0  # alpha is invariant to shift and scale
+        v = ((pat.cats - pat.cats.mean()) / span)[None, :]
+    else:  # ordinal
+        v = np.cumsum(n_c, axis=1) - n_c / 2.0
+        v = (v - v.mean(axis=1, keepdims=True)) / np.maximum(total, 1.0)[:, None]
+    s1, s2 = v @ k.T, (v**2) @ k.T  # (R or 1, P)
+    d_obs = (wk * (2 * m * s2 - 2 * s1**2) / (m - 1)).sum(axis=1)
+    d_exp = 2 * total * (n_c * v**2).sum(axis=1) - 2 * (n_c * v).sum(axis=1) ** 2
+    return n_c, d_obs, d_exp
+
+
+_DENSE_Q = 16  # above this many categories, alpha avoids q x q coincidence matrices (not for ratio)
+
+
 def _k_alpha(pat: _Patterns, w: np.ndarray, level: str = "nominal") -> np.ndarray:
     """Krippendorff's alpha = 1 - (n - 1) sum o_ck d2_ck / sum n_c n_k d2_ck (Krippendorff 2011)."""
-    o = _coincidences(pat, w)
-    n_c = o.sum(axis=2)
-    d2 = _delta2(level, pat.cats, n_c)
-    d_obs = (o * d2).sum(axis=(-2, -1))
-    d_exp = (n_c[:, :, None] * n_c[:, None, :] * d2).sum(axis=(-2, -1))
+    if pat.q > _DENSE_Q and level != "ratio":
+        n_c, d_obs, d_exp = _alpha_sums(pat, w, level)
+    else:
+        o = _coincidences(pat, w)
+        n_c = o.sum(axis=2)
+        d2 = _delta2(level, pat.cats, n_c)
+        d_obs = (o * d2).sum(axis=(-2, -1))
+        d_exp = (n_c[:, :, None] * n_c[:, None, :] * d2).sum(axis=(-2, -1))
     defined = ((n_c > 0).sum(axis=1) >= 2) & (d_exp > 0)
     out = np.full(w.shape[0], np.nan)
     np.divide((n_c.sum(axis=1) - 1) * d_obs, d_exp, out=out, where=defined)
@@ -378,44 +472,52 @@ def categories(data: ArrayLike) -> np.ndarray:
     return np.unique(x[~np.isnan(x)])
 
 
-def confusion(data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None) -> np.ndarray:
+def _cross_table(pat: _Patterns) -> np.ndarray:
+    """Coder 1 x coder 2 counts over units rated by both (int64 unless weights are fractional)."""
+    a, b = pat.rows[:, 0], pat.rows[:, 1]
+    both = (a >= 0) & (b >= 0)
+    cells = np.bincount(a[both] * pat.q + b[both], weights=pat.freq[both], minlength=pat.q * pat.q)
+    cells = cells.reshape(pat.q, pat.q)
+    return cells.astype(np.int64) if np.array_equal(cells, np.round(cells)) else cells
+
+
+def confusion(
+    data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None, weights: ArrayLike | None = None
+) -> np.ndarray:
     """The 2-coder cross-table of counts over units rated by both coders.
 
     Rows are coder 1's category, columns coder 2's, both in sorted category
     order (``categories`` if given, else those observed anywhere in ``data``).
     """
-    pat = _prepare(data, categories, pairs=False)
+    pat = _prepare(data, categories, weights=weights, pairs=False)
     _two_coders(pat, "the confusion table")
-    a, b = pat.rows[:, 0], pat.rows[:, 1]
-    both = (a >= 0) & (b >= 0)
-    cells = np.bincount(a[both] * pat.q + b[both], weights=pat.freq[both], minlength=pat.q * pat.q)
-    return np.rint(cells).astype(np.int64).reshape(pat.q, pat.q)
+    return _cross_table(pat)
 
 
 # ------------------------------------------------------------ public: coefficients
 
 
-def percent_agreement(data: ArrayLike) -> float:
+def percent_agreement(data: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Mean over units with >= 2 ratings of the share of agreeing coder pairs.
 
     p_a = (1/n') sum_i sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)) (Fleiss 1971, eq. 2;
     Gwet 2014 for unequal r_i). For 2 coders: the share of units coded alike.
     """
-    return _point("percent", _prepare(data))
+    return _point("percent", _prepare(data, weights=weights))
 
 
-def cohen_kappa(data: ArrayLike) -> float:
+def cohen_kappa(data: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Cohen's (1960) kappa for exactly 2 coders, over units rated by both.
 
     kappa = (p_o - p_e) / (1 - p_e), p_e = sum_k p_k. p_.k. NaN when both coders
     used a single, common category (p_e = 1).
     """
-    pat = _prepare(data)
+    pat = _prepare(data, weights=weights)
     _two_coders(pat, "Cohen's kappa")
     return _point("cohen", pat)
 
 
-def fleiss_kappa(data: ArrayLike) -> float:
+def fleiss_kappa(data: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Fleiss' (1971) kappa for any number of coders.
 
     kappa = (p_a - p_e) / (1 - p_e), p_e = sum_k pi_k^2. With missing data each
@@ -423,10 +525,10 @@ def fleiss_kappa(data: ArrayLike) -> float:
     with r_i >= 2, pi_k = (1/n) sum_i r_ik / r_i over units with r_i >= 1.
     Equals Fleiss (1971) for complete data. NaN when all ratings share one category.
     """
-    return _point("fleiss", _prepare(data))
+    return _point("fleiss", _prepare(data, weights=weights))
 
 
-def krippendorff_alpha(data: ArrayLike, level: Level = "nominal") -> float:
+def krippendorff_alpha(data: ArrayLike, level: Level = "nominal", *, weights: ArrayLike | None = None) -> float:
     """Krippendorff's alpha at the nominal, ordinal, interval or ratio level.
 
     alpha = 1 - D_o / D_e = 1 - (n - 1) sum_ck o_ck d2_ck / sum_ck n_c n_k d2_ck,
@@ -435,28 +537,32 @@ def krippendorff_alpha(data: ArrayLike, level: Level = "nominal") -> float:
     ignored. NaN when all pairable values are equal (D_e = 0).
     """
     _check_level(level)
-    pat = _prepare(data)
+    pat = _prepare(data, weights=weights)
     _check_ratio(pat, level)
     return _point("alpha", pat, level=level)
 
 
-def gwet_ac1(data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None) -> float:
+def gwet_ac1(
+    data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None, weights: ArrayLike | None = None
+) -> float:
     """Gwet's (2008) AC1 for any number of coders, missing data allowed.
 
     AC1 = (p_a - p_e) / (1 - p_e), p_e = sum_k pi_k (1 - pi_k) / (q - 1), with p_a
     and pi_k as in :func:`fleiss_kappa` (Gwet 2014). q is the number of
     ``categories`` (default: those observed); NaN when q < 2.
     """
-    return _point("ac1", _prepare(data, categories))
+    return _point("ac1", _prepare(data, categories, weights=weights))
 
 
-def brennan_prediger(data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None) -> float:
+def brennan_prediger(
+    data: ArrayLike, *, categories: Sequence[float] | ArrayLike | None = None, weights: ArrayLike | None = None
+) -> float:
     """Brennan & Prediger's (1981) coefficient: (p_a - 1/q) / (1 - 1/q).
 
     For 2 coders and q = 2 this is PABAK = 2 p_o - 1 (Byrt, Bishop & Carlin 1993).
     q is the number of ``categories`` (default: those observed); NaN when q < 2.
     """
-    return _point("bp", _prepare(data, categories))
+    return _point("bp", _prepare(data, categories, weights=weights))
 
 
 def _table2x2(table: ArrayLike) -> tuple[np.ndarray, float]:
@@ -510,11 +616,13 @@ def _kernel_for(statistic: Callable[..., Any]) -> tuple[str, dict[str, Any]] | N
     return name, options
 
 
-def _cost(pat: _Patterns, names: Sequence[str]) -> int:
+def _cost(pat: _Patterns, specs: Sequence[tuple[str, dict[str, Any]]]) -> int:
     """float64 elements one replicate allocates (sets the chunk size only)."""
     size = pat.rows.shape[0] * 2 + pat.q * 4
-    if "alpha" in names:
-        size += 3 * pat.q * pat.q
+    for name, opts in specs:
+        if name == "alpha":
+            dense = pat.q <= _DENSE_Q or opts.get("level") == "ratio"
+            size += 3 * pat.q * pat.q if dense else 4 * pat.rows.shape[0]
     return size
 
 
@@ -525,7 +633,15 @@ def _replicates(pat: _Patterns, specs: Sequence[tuple[str, dict[str, Any]]], rep
         with np.errstate(all="ignore"):
             return np.stack([_KERNELS[name](pat, w, **opts) for name, opts in specs], axis=1)
 
-    return _boot.replicate_patterns(kernel, pat.freq, reps=reps, seed=seed, cost=_cost(pat, [s[0] for s in specs]))
+    cost = _cost(pat, specs)
+    if pat.groups is None:
+        return _boot.replicate_patterns(kernel, pat.freq, reps=reps, seed=seed, cost=cost)
+    count, weight, first = pat.groups  # resample rows; a drawn row brings its weight
+
+    def weighted(draws: np.ndarray) -> np.ndarray:
+        return kernel(np.add.reduceat(draws * weight, first, axis=1))
+
+    return _boot.replicate_patterns(weighted, count, reps=reps, seed=seed, cost=cost + 2 * count.size)
 
 
 def bootstrap_ci(
@@ -535,6 +651,7 @@ def bootstrap_ci(
     reps: int = 1000,
     level: float = 0.95,
     seed: int | None = 0,
+    weights: ArrayLike | None = None,
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of ``statistic`` over units (rows) resampled with replacement.
 
@@ -545,11 +662,15 @@ def bootstrap_ci(
     of units. Any other callable is evaluated once per resample. Units with no
     rating are dropped first; resamples where the statistic is undefined (NaN,
     None, InvalidInput) are skipped; (nan, nan) if none is defined.
+    With unit ``weights`` (this module's coefficients only) the rows are still
+    the resampling units and each drawn row brings its weight.
     Deterministic for a given ``seed`` (Efron & Tibshirani 1993, ch. 13).
     """
     _boot.check_settings(reps, level)
     spec = _kernel_for(statistic)
     if spec is None:
+        if weights is not None:
+            raise InvalidInput("unit weights are supported for thematica's own coefficients only")
         x = _matrix(data)
         x = x[~np.isnan(x).all(axis=1)]
         if x.shape[0] == 0:
@@ -558,7 +679,11 @@ def bootstrap_ci(
         return _boot.percentile_interval(values, level)
     name, options = spec
     cats = options.pop("categories", None)
-    pat = _prepare(data, cats)
+    if "weights" in options:
+        if weights is not None:
+            raise InvalidInput("unit weights given twice")
+        weights = options.pop("weights")
+    pat = _prepare(data, cats, weights=weights)
     if name == "cohen":
         _two_coders(pat, "Cohen's kappa")
     if name == "alpha":
@@ -582,8 +707,8 @@ class Agreement:
     coder 2 in columns, categories in ``categories`` order) are for 2 coders.
     """
 
-    units: int  # units rated by >= 2 coders (for 2 coders: by both)
-    rated_units: int  # units rated by >= 1 coder
+    units: int  # units rated by >= 2 coders (for 2 coders: by both); with weights, their total weight
+    rated_units: int  # units rated by >= 1 coder (total weight, rounded, with weights)
     coders: int
     categories: tuple[float, ...]
     percent: float | None
@@ -652,6 +777,7 @@ def agreement(
     alpha_level: Level = "nominal",
     ci_level: float = 0.95,
     categories: Sequence[float] | ArrayLike | None = None,
+    weights: ArrayLike | None = None,
 ) -> Agreement:
     """All requested coefficients, their bootstrap CIs and the 2-coder diagnostics.
 
@@ -660,7 +786,10 @@ def agreement(
     All CIs come from the same ``reps`` resamples of units (see
     :func:`bootstrap_ci`). Pass ``categories=(0, 1)`` for a binary code so that
     AC1, BP, the table and the prevalence/bias indices use both categories even
-    when the coders used only one.
+    when the coders used only one. ``weights`` (one per unit, >= 0) are
+    frequency weights, e.g. the length of a run of identically coded
+    characters: a unit of weight w counts as w identical units in every
+    coefficient, while the bootstrap resamples the rows themselves.
     """
     if isinstance(statistics, str):
         statistics = (statistics,)
@@ -670,7 +799,7 @@ def agreement(
     _check_level(alpha_level)
     if ci:
         _boot.check_settings(reps, ci_level)
-    pat = _prepare(data, categories)
+    pat = _prepare(data, categories, weights=weights)
     if "alpha" in statistics:
         _check_ratio(pat, alpha_level)
     options: dict[str, dict[str, Any]] = {name: {} for name in STATISTICS}
@@ -704,10 +833,7 @@ def agreement(
 
     table = prevalence = bias = None
     if pat.coders == 2:
-        a, b = pat.rows[:, 0], pat.rows[:, 1]
-        both = (a >= 0) & (b >= 0)
-        cells = np.bincount(a[both] * pat.q + b[both], weights=pat.freq[both], minlength=pat.q * pat.q)
-        table = np.rint(cells).astype(np.int64).reshape(pat.q, pat.q)
+        table = _cross_table(pat)
         table.setflags(write=False)
         if pat.q == 2:
             prevalence, bias = prevalence_index(table), bias_index(table)
@@ -745,12 +871,12 @@ _PUBLIC: Mapping[Callable[..., Any], str] = MappingProxyType(
 )
 _OPTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "percent": frozenset(),
-        "cohen": frozenset(),
-        "fleiss": frozenset(),
-        "alpha": frozenset({"level"}),
-        "ac1": frozenset({"categories"}),
-        "bp": frozenset({"categories"}),
+        "percent": frozenset({"weights"}),
+        "cohen": frozenset({"weights"}),
+        "fleiss": frozenset({"weights"}),
+        "alpha": frozenset({"level", "weights"}),
+        "ac1": frozenset({"categories", "weights"}),
+        "bp": frozenset({"categories", "weights"}),
     }
 )
 
