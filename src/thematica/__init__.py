@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .errors import ThematicaError
 from .project import Project, SegmentSpec, init_project, open_project
-
 from .version import __version__
 
 __all__ = ["Project", "SegmentSpec", "ThematicaError", "init_project", "open_project", "__version__"]

@@ -146,11 +146,6 @@ def test_create_with_several_codes(ok, study) -> None:
     assert ok(*LOG).json()[0]["summary"] == "created theme Everything with 2 codes"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: create_theme inserts a theme_code row per -c without de-duplicating: "
-    "the same code named twice is an IntegrityError (internal error, exit 2)",
-)
 def test_create_with_the_same_code_twice_keeps_it_once(ok, study) -> None:
     # assign de-duplicates (test_assign_the_same_code_twice); create should too
     assert ok("themes", "create", "Everything", "-c", "Hope", "-c", "3").out.strip() == "Theme #1 Everything (1 codes)"
@@ -357,10 +352,6 @@ def test_demote_under_a_parent_code(ok, themed) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: demote_theme with --parent-code naming one of the theme's own codes makes a cycle in the code tree",
-)
 def test_demote_under_one_of_its_own_codes_is_refused(ok, run, themed) -> None:
     before = snapshot(ok, THEMES, LOG, CODES)
     result = run("themes", "demote", "Carrying hope", "--parent-code", "Hope")
@@ -445,11 +436,6 @@ def test_quote_and_drop(ok, themed) -> None:
     assert ok(*LOG).json()[0]["summary"] == "dropped segment #4 from the key extracts of theme Carrying hope"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: uncoding a segment drops it from the key extracts, and undo brings the segment back "
-    "but not the key extract",
-)
 def test_undo_of_uncoding_a_key_extract_brings_the_key_extract_back(ok, themed) -> None:
     ok("themes", "quote", "Carrying hope", "4")
     before = ok(*THEMES).out
@@ -460,11 +446,6 @@ def test_undo_of_uncoding_a_key_extract_brings_the_key_extract_back(ok, themed) 
 
 
 # -- a theme's code deleted or merged in the codebook -------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a theme still links a deleted (or merged-away) code; theme_review passes its id to "
-    "extracts(), which raises 'no code N': themes list, review THEME, report and coreq list all fail",
-)
 @pytest.mark.parametrize("change", [("codebook", "delete", "Hope"), ("codebook", "merge", "Hope", "--into", "Power")])
 def test_a_code_gone_from_the_codebook_does_not_break_its_themes(ok, themed, change: tuple[str, ...]) -> None:
     ok(*change)

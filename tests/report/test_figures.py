@@ -14,7 +14,13 @@ import pytest
 
 from thematica.analysis.tables import Table
 from thematica.report.data import Figure, ThemeSection
-from thematica.report.figures import DPI, code_frequencies, heatmap, saturation_curve, thematic_map
+from thematica.report.figures import (
+    DPI,
+    code_frequencies,
+    heatmap,
+    saturation_curve,
+    thematic_map,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"

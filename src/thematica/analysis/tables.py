@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,7 @@ class Table:
 
             book = Workbook()
             sheet = book.active
-            sheet.title = self.title[:31] or "table"
+            sheet.title = re.sub(r"[\[\]:*?/\\]", " ", self.title)[:31].strip() or "table"  # Excel's rules
             sheet.append(list(self.columns))
             for row in self.rows:
                 sheet.append(list(row))

@@ -10,7 +10,16 @@ from rich.markup import escape
 from rich.text import Text
 
 from ..analysis.tables import Table
-from .common import JsonOption, console, done, one_line, print_json, project, table, to_jsonable
+from .common import (
+    JsonOption,
+    console,
+    done,
+    one_line,
+    print_json,
+    project,
+    table,
+    to_jsonable,
+)
 
 OutOption = typer.Option(None, "--out", "-o", help="Also write the table to a .csv or .xlsx file.")
 CoderOption = typer.Option(None, help="Count this coder's segments (default: the analysis coder, else everyone).")
@@ -19,6 +28,7 @@ CoderOption = typer.Option(None, help="Count this coder's segments (default: the
 def show_table(result: Table, json_out: bool, out: Path | None) -> None:
     """Print a query table (or its JSON) and write it to a file if asked."""
     if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
         result.write(out)
     if json_out:
         print_json({"title": result.title, "columns": result.columns, "rows": result.rows, "notes": result.notes})

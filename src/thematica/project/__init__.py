@@ -18,13 +18,13 @@ from pathlib import Path
 from ..errors import ProjectError
 from ..model import Phase
 from ..store import Store
+from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
 from .codebook import CODEBOOK_COLUMNS, tree_order
-from .themes import theme_tree
+from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
-from .coders import CONSENSUS, MergeReport
 from .reliability import Decision, QueueItem, QueueProgress, ReliabilityMixin
+from .themes import theme_tree
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"

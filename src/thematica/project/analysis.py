@@ -88,7 +88,7 @@ class AnalysisMixin(ThemesMixin):
         if subthemes:
             for child in _descendants(themes, theme.id):
                 ids.update(child.code_ids)
-        return ids
+        return ids & {c.id for c in self.codes()}  # a deleted or merged-away code no longer counts
 
     def matrix(
         self,

@@ -149,7 +149,7 @@ class CodebookMixin(ProjectCore):
             for seg in w.segments(code_ids=[c.id for c in merged]):
                 key = (seg.coder_id, seg.source_id, seg.start, seg.end)
                 if key in have:
-                    w.delete("segment", seg.id)
+                    self._delete_segment(w, seg.id)
                     dropped += 1
                 else:
                     w.update("segment", seg.id, {"code_id": target.id})

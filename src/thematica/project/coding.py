@@ -134,7 +134,7 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             seg = ch.writer.segment(segment_id)
             if seg is None:
                 raise NotFound(f"no segment #{segment_id}")
-            ch.writer.delete("segment", seg.id)
+            self._delete_segment(ch.writer, seg.id)
             ch.summary = f"uncoded segment #{seg.id} ({seg.text[:40]!r})"
             ch.details = {"segment_id": seg.id}
         return seg

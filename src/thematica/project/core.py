@@ -170,6 +170,12 @@ class ProjectCore:
             raise InvalidInput(f"{me.name} codes blind: only their own segments can be shown")
         return [me.id]
 
+    def _delete_segment(self, w: Writer, segment_id: int) -> None:
+        """Delete a segment and, first, its uses as a key extract (so undo restores both)."""
+        for link in w.segment_quote_links(segment_id):
+            w.delete("theme_quote", link)
+        w.delete("segment", segment_id)
+
     # -- audit trail and undo --------------------------------------------------------
     def log(self, limit: int | None = 50) -> list[AuditEvent]:
         """The audit trail, newest first."""

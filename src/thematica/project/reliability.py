@@ -15,7 +15,15 @@ from ..model import Coder
 from ..reliability.disagreements import Coding, Difference, Place, place_key, places
 from ..reliability.reading import agreement_table, reading
 from ..reliability.stats import STATISTICS, Agreement, agreement
-from ..reliability.units import UnitKind, character_units, coded, predefined_units, scopes, text_units, unit_kind
+from ..reliability.units import (
+    UnitKind,
+    character_units,
+    coded,
+    predefined_units,
+    scopes,
+    text_units,
+    unit_kind,
+)
 from ..store import Writer
 from ..store.convert import now
 from .coders import CodersMixin
@@ -343,7 +351,7 @@ class ReliabilityMixin(CodersMixin):
         consensus = self.consensus_coder_id(w)
         for old in w.segments(source_id=place.source_id, coder_ids=[consensus]):
             if old.start < place.end and old.end > place.start:
-                w.delete("segment", old.id)
+                self._delete_segment(w, old.id)
         text = w.source_text(place.source_id) or ""
         for code_id, start, end in spans:
             w.insert("segment", {

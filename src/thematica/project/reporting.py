@@ -12,7 +12,14 @@ from ..errors import InvalidInput
 from ..model import AttributeType, CodeOrigin, Extract, Role, Theme, Turn
 from ..report import coreq
 from ..report.data import (
-    AttributeSummary, CodebookEntry, CoderInfo, Figure, Quote, ReportInput, StudyFacts, ThemeSection,
+    AttributeSummary,
+    CodebookEntry,
+    CoderInfo,
+    Figure,
+    Quote,
+    ReportInput,
+    StudyFacts,
+    ThemeSection,
 )
 from ..store import SegmentFact
 from ..text import words

@@ -9,6 +9,7 @@ from ..model import CodeOrigin, CodeStatus, Phase, Theme, ThemeName, ThemeStatus
 from ..store import Writer
 from ..store.convert import now
 from .codebook import CodeRef, _resolve
+from .codebook import _descendants as _code_descendants
 from .core import new_guid
 from .notes import NotesMixin
 
@@ -65,9 +66,10 @@ class ThemesMixin(NotesMixin):
             )
             self._record_name(w, theme_id, name)
             all_codes = w.codes()
-            for ref in codes:
-                w.insert("theme_code", {"theme_id": theme_id, "code_id": _resolve(all_codes, ref).id})
-            ch.summary = f"created theme {name}" + (f" with {len(codes)} codes" if codes else "")
+            members = list(dict.fromkeys(_resolve(all_codes, ref).id for ref in codes))
+            for code_id in members:
+                w.insert("theme_code", {"theme_id": theme_id, "code_id": code_id})
+            ch.summary = f"created theme {name}" + (f" with {len(members)} codes" if members else "")
             ch.details = {"theme_id": theme_id}
         return self.theme(theme_id)
 
@@ -258,6 +260,10 @@ class ThemesMixin(NotesMixin):
             if any(c.name.casefold() == theme.name.casefold() for c in codes):
                 raise Conflict(f"there is already a code named {theme.name!r}; rename the theme first")
             parent = None if parent_code is None else _resolve(codes, parent_code)
+            if parent is not None:
+                below = set(theme.code_ids) | {d.id for c in theme.code_ids for d in _code_descendants(codes, c)}
+                if parent.id in below:
+                    raise InvalidInput(f"{parent.name} is one of the theme's codes; the new code cannot go under it")
             fields = {"definition": theme.definition}
             code_id = self._insert_code(w, theme.name, parent, CodeOrigin.INDUCTIVE, CodeStatus.ACTIVE, fields)
             for member in theme.code_ids:

@@ -372,6 +372,11 @@ class Reader:
             select(tbl.c.id).where(and_(tbl.c.theme_id == theme_id, tbl.c[column] == other_id))
         ).scalar()
 
+    def segment_quote_links(self, segment_id: int) -> list[int]:
+        """Ids of the theme_quote rows that use a segment as a key extract."""
+        q = schema.theme_quote
+        return list(self.conn.execute(select(q.c.id).where(q.c.segment_id == segment_id)).scalars())
+
     def segment_facts(self) -> list[SegmentFact]:
         """Every segment of a live code as a light record for counting (participant, role, words)."""
         return list(self._cached("facts", _FACTS, self._load_facts))
