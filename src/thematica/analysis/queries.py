@@ -117,15 +117,15 @@ def cooccurrence(
             items.sort(key=lambda f: (f.start, f.end))
             active: list[SegmentFact] = []
             for f in items:
-                active = [a for a in active if a.end > f.start]
-                for a in active:
-                    if a.code_id != f.code_id:
-                        pairs[tuple(sorted((a.code_id, f.code_id)))] += 1  # type: ignore[index]
+                active = [g for g in active if g.end > f.start]
+                for g in active:
+                    if g.code_id != f.code_id:
+                        pairs[_pair(g.code_id, f.code_id)] += 1
                 active.append(f)
     used = sorted({f.code_id for f in facts if f.code_id in codes}, key=lambda c: codes[c].casefold())
     rows = []
     for a in used:
-        rows.append((codes[a], *[None if a == b else pairs.get(tuple(sorted((a, b))), 0) for b in used]))  # type: ignore[arg-type]
+        rows.append((codes[a], *[None if a == b else pairs.get(_pair(a, b), 0) for b in used]))
     return Table(f"Code co-occurrence ({mode})", ("code", *[codes[c] for c in used]), tuple(rows), (_MODE_NOTES[mode],))
 
 
@@ -134,6 +134,10 @@ _MODE_NOTES = {
     "overlap": "pairs of segments that overlap in the text",
     "turn": "speaker turns holding both codes",
 }
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
 
 
 def _count_groups(groups: Iterable[set[int]], pairs: dict[tuple[int, int], int]) -> None:

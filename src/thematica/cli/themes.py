@@ -176,9 +176,9 @@ def show_map(out: Optional[Path] = typer.Option(None, help="Also draw it to this
         themes = proj.themes()
         codes = {c.id: c.name for c in proj.codes()}
         tree = Tree("[bold]Thematic map[/]")
-        nodes = {}
+        nodes: dict[int, Tree] = {}
         for _, t in theme_tree(themes):
-            parent = nodes.get(t.parent_id, tree)
+            parent = nodes.get(t.parent_id, tree) if t.parent_id is not None else tree
             nodes[t.id] = parent.add(f"[bold]{escape(t.name)}[/] [dim]({t.status.value})[/]")
             for c in t.code_ids:
                 if c in codes:

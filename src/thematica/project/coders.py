@@ -144,11 +144,11 @@ class CodersMixin(ReportingMixin):
             by_hash.setdefault(_text_hash(text), sid)
         problems = []
         for seg in package.segments:
-            sid = by_hash.get(seg.source_sha256)
-            if sid is None:
+            found = by_hash.get(seg.source_sha256)
+            if found is None:
                 name = next((s.name for s in package.sources if s.text_sha256 == seg.source_sha256), "?")
                 problems.append(f"source {name!r} is not in this project (or its text differs)")
-            elif texts[sid][seg.start : seg.end] != seg.text:
+            elif texts[found][seg.start : seg.end] != seg.text:
                 problems.append(f"segment {seg.guid} no longer matches its text")
         if problems:
             listed = "; ".join(sorted(set(problems))[:10])

@@ -168,12 +168,12 @@ class ReliabilityMixin(CodersMixin):
         all_codes = {c.id: c for c in self.codes()}
         wanted = [self.code_by(c).id for c in codes] if codes else sorted({c.code_id for c in codings if c.code_id in all_codes})
         present = np.column_stack([np.isin(units.source, sorted(coded_sources[i])) for i in ids])
-        spans: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        by_pair: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         for c in codings:
-            spans.setdefault((c.coder_id, c.code_id), []).append((c.source_id, c.start, c.end))
+            by_pair.setdefault((c.coder_id, c.code_id), []).append((c.source_id, c.start, c.end))
         per_code, matrices = [], []
         for code_id in wanted:
-            data = np.column_stack([coded(units, spans.get((i, code_id), []), min_share) for i in ids])
+            data = np.column_stack([coded(units, by_pair.get((i, code_id), []), min_share) for i in ids])
             data[~present] = np.nan
             matrices.append(data)
             per_code.append(self._code_agreement(self.code_path(code_id), data, units.weight, statistics, ci, reps))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..model import CodeOrigin, CodeStatus, Phase, Theme, ThemeName, ThemeStatus
+from ..model import Code, CodeOrigin, CodeStatus, Phase, Theme, ThemeName, ThemeStatus
 from ..store import Writer
 from ..store.convert import now
 from .codebook import CodeRef, _resolve
@@ -139,7 +139,7 @@ class ThemesMixin(NotesMixin):
         with self._change("theme.assign", "") as ch:
             theme = _find_theme(ch.writer.themes(), ref)
             all_codes = ch.writer.codes()
-            added = []
+            added: list[Code] = []
             for code in (_resolve(all_codes, c) for c in codes):
                 if code.id not in theme.code_ids and code.id not in {c.id for c in added}:
                     ch.writer.insert("theme_code", {"theme_id": theme.id, "code_id": code.id})

@@ -62,7 +62,9 @@ def _number(value: Any) -> float | int | None:
     """``value`` if it is a finite real number (bools excluded), else None."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
-    return value if math.isfinite(float(value)) else None
+    if not math.isfinite(float(value)):
+        return None
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
 def _new_figure(width: float, height: float, constrained: bool = False) -> MplFigure:

@@ -18,6 +18,8 @@ from ..model import (
     MemoTarget,
     Segment,
     Source,
+    Theme,
+    ThemeName,
     Turn,
 )
 from . import convert, fulltext, schema
