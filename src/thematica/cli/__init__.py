@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import ThematicaError
-from . import analysis, codebook, coding, common, notes, report, sources, themes, trail
+from . import agreement, analysis, codebook, coding, common, notes, report, sources, themes, trail
 
 app = typer.Typer(
     name="thematica",
@@ -41,7 +41,7 @@ def _global(
     common.SETTINGS.user = user
 
 
-for module in (sources, codebook, coding, notes, themes, analysis, report, trail):
+for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, trail):
     module.register(app)
 
 

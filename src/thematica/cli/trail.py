@@ -13,7 +13,6 @@ from ..model import ProjectSummary
 from ..project import PhaseCheck
 from .common import JsonOption, console, done, print_json, project, table, to_jsonable
 
-coders_app = typer.Typer(help="The people who code.", no_args_is_help=True)
 
 
 def status(json_out: bool = JsonOption) -> None:
@@ -97,24 +96,6 @@ def check() -> None:
     done("The project is sound.")
 
 
-@coders_app.command("list")
-def list_coders(json_out: bool = JsonOption) -> None:
-    """List coders."""
-    with project() as proj:
-        coders = proj.coders()
-    if json_out:
-        print_json(coders)
-        return
-    table("Coders", ["id", "name", "role"], [[c.id, c.name, c.role] for c in coders])
-
-
-@coders_app.command("add")
-def add_coder(name: str, role: str = typer.Option("", help="e.g. 'peer researcher'.")) -> None:
-    """Register a coder."""
-    with project() as proj:
-        done(f"Coder #{proj.add_coder(name, role).id} {name}")
-
-
 def demo(
     out: Path = typer.Option(Path("demo-study"), help="Folder for the example project."),
     json_out: bool = JsonOption,
@@ -126,16 +107,35 @@ def demo(
     try:
         summary = proj.summary()
         reports = proj.write_report(proj.path.parent / "report")
+        comparison = proj.compare(unit="sentence")
+        progress = proj.queue_progress()
         if json_out:
-            print_json({**_plain(summary), "path": str(proj.path), "report": [str(p) for p in reports]})
+            print_json({
+                **_plain(summary), "path": str(proj.path), "report": [str(p) for p in reports],
+                "agreement": comparison.sentence(), "disagreements": progress.disagreements,
+            })
         else:
             _print_summary(summary, proj.path)
+            table(comparison.table().title, ["code", "% agreement", "kappa", "alpha", "AC1"], [
+                [c.code.split("/")[-1], _pct(c.agreement.percent), _num(c.agreement.cohen), _num(c.agreement.alpha), _num(c.agreement.ac1)]
+                for c in (*comparison.per_code, comparison.pooled)
+            ])
+            console.print(comparison.sentence(), markup=False)
+            console.print(f"{progress.disagreements} disagreements between the coders to review: thematica disagreements", markup=False)
             for path in reports:
                 console.print(f"Report: {path}", markup=False)
             console.print(f"\nThe example study is SYNTHETIC. Project: {proj.path}", markup=False)
             console.print(f"Try: thematica --project {proj.path} code list --code 'Letting go of power'", markup=False)
     finally:
         proj.close()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}"
 
 
 def register(app: typer.Typer) -> None:
@@ -146,5 +146,4 @@ def register(app: typer.Typer) -> None:
     app.command("undo")(undo)
     app.command("check")(check)
     app.command("demo")(demo)
-    app.add_typer(coders_app, name="coders")
 

@@ -23,14 +23,15 @@ from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .reliability import Decision, QueueItem, QueueProgress, ReliabilityMixin
+from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
+from .reporting import ReportingMixin
 from .themes import theme_tree
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(ReliabilityMixin):
+class Project(ReportingMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -66,6 +67,8 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 __all__ = [
     "ANALYSIS_CODER",
     "CONSENSUS",
+    "CodeAgreement",
+    "Comparison",
     "Decision",
     "QueueItem",
     "QueueProgress",

@@ -15,7 +15,7 @@ from ..store import Writer
 from ..store.convert import now
 from ..version import __version__
 from .core import new_guid
-from .reporting import ReportingMixin
+from .analysis import AnalysisMixin
 
 #: The name of the consensus layer's coder.
 CONSENSUS = "consensus"
@@ -33,7 +33,7 @@ class MergeReport:
     conflicts: tuple[str, ...] = field(default=())
 
 
-class CodersMixin(ReportingMixin):
+class CodersMixin(AnalysisMixin):
     """Who codes, who may see what, and moving one coder's work between copies of a project."""
 
     # -- coders ------------------------------------------------------------------

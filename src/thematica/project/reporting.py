@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import AbstractSet, Sequence
 
@@ -24,16 +25,18 @@ from ..report.data import (
 from ..store import SegmentFact
 from ..text import words
 from ..version import __version__
-from .analysis import AnalysisMixin
+from .reliability import Comparison, ReliabilityMixin
 from .codebook import tree_order
 
 #: Settings keys under which the researcher's COREQ answers are stored ("coreq.21").
 COREQ_PREFIX = "coreq."
+#: The setting naming the unit of analysis the report's agreement figures use.
+AGREEMENT_UNIT = "agreement_unit"
 #: Quotes per theme a report gives, when the researcher chose fewer key extracts.
 QUOTES_PER_THEME = 3
 
 
-class ReportingMixin(AnalysisMixin):
+class ReportingMixin(ReliabilityMixin):
     """Everything the report needs, as plain values (see ``thematica.report.data``)."""
 
     def report_input(self, *, coder: str | None = None, figures_dir: Path | None = None) -> ReportInput:
@@ -41,24 +44,32 @@ class ReportingMixin(AnalysisMixin):
         settings = self.settings()
         facts = self.segment_facts(coder)
         themes = self.themes()
+        comparison = self._report_comparison()
         sections = tuple(self._section(t, themes, facts, coder, 0) for t in themes if t.parent_id is None)
         report = ReportInput(
             title=settings.get("name", self.path.stem),
             research_question=settings.get("research_question", ""),
             software=f"thematica {__version__}",
             generated_at=dt.datetime.now(dt.timezone.utc),
-            facts=self._study_facts(facts, themes, coder),
+            facts=replace(self._study_facts(facts, themes, coder), agreement=(comparison.sentence(),) if comparison else ()),
             participants=self._participant_summaries(),
             themes=sections,
             codebook=self._codebook_entries(facts, themes),
             coreq_answers={int(k[len(COREQ_PREFIX):]): v for k, v in settings.items()
                            if k.startswith(COREQ_PREFIX) and k[len(COREQ_PREFIX):].isdigit()},
             settings=settings,
-            tables=(self.coverage(coder=coder),),
+            tables=(self.coverage(coder=coder), *([comparison.table()] if comparison else [])),
         )
         if figures_dir is None:
             return report
         return _with_figures(report, self._figures(report, figures_dir, coder))
+
+    def _report_comparison(self) -> Comparison | None:
+        """The coders' agreement for the method section, when two or more people coded shared sources."""
+        try:
+            return self.compare(unit=self.settings().get(AGREEMENT_UNIT, "sentence"))
+        except InvalidInput:  # fewer than two coders, nothing shared, or a blind coder asking
+            return None
 
     def _study_facts(self, facts: Sequence[SegmentFact], themes: Sequence[Theme], coder: str | None) -> StudyFacts:
         sources = self.sources()
@@ -276,6 +287,4 @@ def _durations(turns: Sequence[Turn]) -> list[float]:
 
 
 def _with_figures(report: ReportInput, figures: tuple[Figure, ...]) -> ReportInput:
-    from dataclasses import replace
-
     return replace(report, figures=figures)
