@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import random
 import resource
 import statistics
 import subprocess
@@ -97,8 +98,9 @@ def run_once(corpus: Path, workdir: Path) -> dict[str, Any]:
 
     result["code_one_by_one_s"], _ = timed(one_by_one)
     result["code_one_by_one_ms_each"] = 1000 * result["code_one_by_one_s"] / len(specs)
-    bulk = [SegmentSpec(s.source, s.start, s.end, s.code, "coder-b") for s in specs]
+    bulk = second_coder(specs, sorted({s.code for s in specs}))
     result["code_bulk_s"], _ = timed(lambda: project.code_many(bulk))
+    result["second_coder_segments"] = len(bulk)
 
     counts = Counter(spec.code for spec in specs)
     top_code, top_n = counts.most_common(1)[0]
@@ -120,13 +122,46 @@ def run_once(corpus: Path, workdir: Path) -> dict[str, Any]:
     result["search_median_ms"] = statistics.median(search_times.values())
     result["search_participants_only_ms"] = 1000 * timed(lambda: project.search("recovery", participants_only=True))[0]
 
-    result["undo_last_ms"] = 1000 * timed(project.undo)[0]  # reverts the 10,000-segment bulk coding
+    result.update(agreement_measures(project))
+    result["undo_last_ms"] = 1000 * timed(project.undo)[0]  # reverts the second coder's bulk coding
     result["status_ms"] = 1000 * timed(project.summary)[0]
     result.update(themes_and_report(project, codebook, workdir))
     result["word_frequencies_s"] = timed(lambda: project.word_frequencies(limit=50))[0]
     project.close()
     result["project_file_mb"] = (workdir / "bench.thematica").stat().st_size / 1e6
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def second_coder(specs: list[SegmentSpec], codes: list[str]) -> list[SegmentSpec]:
+    """A plausible second coder (deterministic): 70% the same, 10% other boundaries, 10% another code, 10% left out."""
+    rng = random.Random(7)
+    result = []
+    for spec in specs:
+        roll = rng.random()
+        if roll < 0.7:
+            result.append(SegmentSpec(spec.source, spec.start, spec.end, spec.code, "coder-b"))
+        elif roll < 0.8:
+            cut = max(1, (spec.end - spec.start) // 3)
+            result.append(SegmentSpec(spec.source, spec.start + cut, spec.end, spec.code, "coder-b"))
+        elif roll < 0.9:
+            result.append(SegmentSpec(spec.source, spec.start, spec.end, rng.choice(codes), "coder-b"))
+    return result
+
+
+def agreement_measures(project: thematica.Project) -> dict[str, Any]:
+    """Issue 4's measurements: agreement over every sentence (about 100,000 units), and the review queue."""
+    result: dict[str, Any] = {}
+    for ci in (False, True):
+        seconds, comparison = timed(lambda ci=ci: project.compare(
+            ["coder-a", "coder-b"], unit="sentence", participants_only=False, ci=ci))
+        result["agree_sentences_ci_s" if ci else "agree_sentences_s"] = seconds
+    result["agree_units"] = comparison.units
+    result["agree_codes"] = len(comparison.per_code)
+    result["agree_pooled_kappa"] = comparison.pooled.agreement.cohen
+    result["agree_turns_s"], _ = timed(lambda: project.compare(["coder-a", "coder-b"], unit="turn"))
+    result["disagreement_queue_s"], queue = timed(lambda: project.disagreements(["coder-a", "coder-b"]))
+    result["disagreements"] = len(queue)
     return result
 
 

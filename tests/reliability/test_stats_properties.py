@@ -13,6 +13,14 @@ from hypothesis import strategies as st
 
 from thematica.errors import InvalidInput
 from thematica.reliability import stats as S
+from thematica.reliability.coefficients import (
+    _KERNELS,
+    _alpha_sums,
+    _coincidences,
+    _delta2,
+    _point,
+)
+from thematica.reliability.patterns import _prepare
 
 PROPS = settings(max_examples=60, deadline=None)
 
@@ -157,7 +165,7 @@ def test_fast_bootstrap_agrees_with_row_resampling() -> None:
 @given(ratings(), st.integers(0, 2**32 - 1))
 def test_vectorised_replicates_equal_the_point_estimates(x: np.ndarray, seed: int) -> None:
     """Every row of the batched kernels equals the coefficient of the resampled data itself."""
-    pat = S._prepare(x)
+    pat = _prepare(x)
     rng = np.random.default_rng(seed)
     w = rng.multinomial(int(pat.freq.sum()), pat.freq / pat.freq.sum(), size=4).astype(float)
     specs = [("percent", {}), ("fleiss", {}), ("ac1", {}), ("bp", {})]
@@ -168,10 +176,10 @@ def test_vectorised_replicates_equal_the_point_estimates(x: np.ndarray, seed: in
         sample = np.repeat(np.where(pat.rows < 0, np.nan, pat.cats[pat.rows]), w[r].astype(int), axis=0)
         if not ((~np.isnan(sample)).sum(axis=1) >= 2).any():
             continue
-        resampled = S._prepare(sample)
+        resampled = _prepare(sample)
         for name, opts in specs:
-            batch = S._KERNELS[name](pat, w[r : r + 1], **opts)[0]
-            direct = S._point(name, resampled, **opts)
+            batch = _KERNELS[name](pat, w[r : r + 1], **opts)[0]
+            direct = _point(name, resampled, **opts)
             if name in ("ac1", "bp") and resampled.q != pat.q:
                 continue  # q comes from the full data's categories in the batch
             assert (math.isnan(batch) and math.isnan(direct)) or batch == pytest.approx(direct, abs=1e-9), name
@@ -215,13 +223,13 @@ def test_speed_two_coders_forty_codes_hundred_thousand_units() -> None:
 @given(ratings(), st.sampled_from(["nominal", "ordinal", "interval"]), st.integers(0, 2**32 - 1))
 def test_alpha_large_q_shortcut_equals_coincidence_matrix(x: np.ndarray, level: str, seed: int) -> None:
     """The O(P q) sums (used for many categories) equal the coincidence-matrix route, also per replicate."""
-    pat = S._prepare(x * 1.5 + 2)
+    pat = _prepare(x * 1.5 + 2)
     rng = np.random.default_rng(seed)
     w = np.vstack([pat.freq, rng.multinomial(int(pat.freq.sum()), pat.freq / pat.freq.sum(), size=3)])
-    o = S._coincidences(pat, w)
+    o = _coincidences(pat, w)
     n_c = o.sum(axis=2)
-    d2 = S._delta2(level, pat.cats, n_c)
-    n_c2, d_obs, d_exp = S._alpha_sums(pat, w, level)
+    d2 = _delta2(level, pat.cats, n_c)
+    n_c2, d_obs, d_exp = _alpha_sums(pat, w, level)
     assert n_c2 == pytest.approx(n_c)
     full_obs = (o * d2).sum(axis=(-2, -1))
     full_exp = (n_c[:, :, None] * n_c[:, None, :] * d2).sum(axis=(-2, -1))

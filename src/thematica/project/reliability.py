@@ -149,12 +149,13 @@ class ReliabilityMixin(CodersMixin):
             raise InvalidInput("these coders have not coded any source in common")
         with self._read() as r:
             texts = r.source_texts(shared)
-            turns = [t for t in r.turns() if t.source_id in shared]
+            turns = [t for t in r.turn_spans() if t[0] in shared]
             marked = r.segments(coder_ids=[self._coder_by_name(units_from)]) if units_from else []
         scope = scopes(texts, turns, participants_only)
+        kinds = {s.id: s.kind for s in self.sources()}
         if kind is UnitKind.PREDEFINED:
             spans = [(s.source_id, s.start, s.end) for s in marked if s.source_id in shared] if units_from else [
-                (t.source_id, t.start, t.end) for t in turns if self.source(t.source_id).kind == "survey"]
+                (t[0], t[1], t[2]) for t in turns if kinds[t[0]] == "survey"]
             units = predefined_units(spans)
         elif kind is UnitKind.CHARACTER:
             cuts: dict[int, list[int]] = {}
@@ -186,15 +187,19 @@ class ReliabilityMixin(CodersMixin):
             tuple(per_code), pooled, intra,
         )
 
+    @staticmethod
+    def _unweighted(weight: np.ndarray) -> bool:
+        return bool(weight.size == 0 or (weight.min() == 1 and weight.max() == 1))
+
     def _code_agreement(
         self, label: str, data: np.ndarray, weight: np.ndarray, statistics: Sequence[str], ci: bool, reps: int
     ) -> CodeAgreement:
-        weights = None if np.all(weight == 1) else weight
+        weights = None if self._unweighted(weight) else weight
         result = agreement(data, statistics, ci, reps, categories=(0.0, 1.0), weights=weights)
-        rated = ~np.isnan(data)
-        coded_counts = tuple(int(np.nansum(data[:, j] * weight)) for j in range(data.shape[1]))
-        any_rated = rated.any(axis=1)
-        share = float(np.nanmax(data[any_rated], axis=1).mean()) if any_rated.any() else None
+        yes = data == 1.0  # NaN compares False
+        coded_counts = tuple(int(n) for n in (yes.sum(axis=0) if weights is None else (yes * weight[:, None]).sum(axis=0)))
+        rated = np.isfinite(data).any(axis=1)
+        share = float(yes.any(axis=1)[rated].mean()) if rated.any() else None
         return CodeAgreement(label, result.units, coded_counts, result, reading(result, share))
 
     def compared_coders(self, names: Sequence[str] | None = None) -> list[Coder]:
@@ -219,9 +224,10 @@ class ReliabilityMixin(CodersMixin):
 
     def _codings(self, coder_ids: Sequence[int]) -> tuple[list[Coding], dict[int, set[int]]]:
         """The coders' segments as codings, and the sources each coder has coded."""
+        wanted = set(coder_ids)
         with self._read() as r:
-            segments = r.segments(coder_ids=list(coder_ids))
-        codings = [Coding(s.id, s.source_id, s.start, s.end, s.code_id, s.coder_id) for s in segments]
+            facts = r.segment_facts()
+        codings = [Coding(f.id, f.source_id, f.start, f.end, f.code_id, f.coder_id) for f in facts if f.coder_id in wanted]
         coded: dict[int, set[int]] = {c: set() for c in coder_ids}
         for c in codings:
             coded[c.coder_id].add(c.source_id)

@@ -10,7 +10,7 @@ table plus the half-missing rows), which makes 1000 replicates over any number
 of units a (1000 x 8) matrix product: O(reps), independent of n.
 
 This module holds only the resampling and the percentile step; the
-coefficients themselves are vectorised over replicates in ``stats``.
+coefficients themselves are vectorised over replicates in ``coefficients``.
 """
 
 from __future__ import annotations

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InvalidInput
-from ..model import Role, Turn
+from ..model import Role
+
+
+_SOURCE_STRIDE = np.int64(1) << 40  # positions of different sources never meet on one axis
 
 
 class UnitKind(str, Enum):
@@ -42,8 +46,21 @@ class Units:
     def __len__(self) -> int:
         return int(self.source.size)
 
+    @cached_property
+    def keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Starts and ends on one axis for all sources (``source * 2**40 + offset``)."""
+        base = self.source * _SOURCE_STRIDE
+        return base + self.start, base + self.end
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*\s+|\n+")
+    @cached_property
+    def ordered(self) -> bool:
+        """True when units are in text order and do not overlap (both key arrays ascend)."""
+        starts, ends = self.keys
+        return bool(np.all(np.diff(starts) >= 0) and np.all(np.diff(ends) >= 0) and np.all(starts[1:] >= ends[:-1]))
+
+
+# A sentence ends after . ! ? or … (and any closing quotes or brackets) followed by space; a line break ends one too.
+_SENTENCE_END = re.compile(r"([.!?…][\"'’”)\]]*)\s+|\n+")
 
 
 def unit_kind(value: UnitKind | str) -> UnitKind:
@@ -55,13 +72,18 @@ def unit_kind(value: UnitKind | str) -> UnitKind:
         raise InvalidInput(f"the unit of analysis is one of {names}, not {value!r}") from None
 
 
-def scopes(texts: Mapping[int, str], turns: Sequence[Turn], participants_only: bool = True) -> dict[int, list[tuple[int, int]]]:
-    """The stretches of each source that are compared: participants' turns (or all turns), else the whole text."""
+def scopes(
+    texts: Mapping[int, str], turns: Sequence[tuple[int, int, int, str]], participants_only: bool = True
+) -> dict[int, list[tuple[int, int]]]:
+    """The stretches of each source that are compared: participants' turns (or all turns), else the whole text.
+
+    ``turns`` are (source id, start, end, role) tuples.
+    """
     spans: dict[int, list[tuple[int, int]]] = {}
-    with_turns = {t.source_id for t in turns}
-    for t in turns:
-        if t.source_id in texts and (not participants_only or t.role is Role.PARTICIPANT):
-            spans.setdefault(t.source_id, []).append((t.start, t.end))
+    with_turns = {t[0] for t in turns}
+    for source_id, start, end, role in turns:
+        if source_id in texts and (not participants_only or role == Role.PARTICIPANT.value):
+            spans.setdefault(source_id, []).append((start, end))
     for source_id, text in texts.items():
         if source_id not in with_turns:
             spans[source_id] = [(0, len(text))]
@@ -73,26 +95,56 @@ def scopes(texts: Mapping[int, str], turns: Sequence[Turn], participants_only: b
 def text_units(
     kind: UnitKind, texts: Mapping[int, str], scope: Mapping[int, list[tuple[int, int]]]
 ) -> Units:
-    """Sentence, paragraph or turn units inside the comparison's scope."""
+    """Sentence, paragraph or turn units inside the comparison's scope.
+
+    Sentences and paragraphs are cut once per text, then clipped to the
+    scope (a unit never crosses from one speaker's turn into the next).
+    """
+    if kind not in (UnitKind.TURN, UnitKind.PARAGRAPH, UnitKind.SENTENCE):
+        raise InvalidInput(f"{kind.value} units are not cut from the text")
     sources: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     for source_id in sorted(scope):
         text = texts[source_id]
-        for lo, hi in scope[source_id]:
-            if kind is UnitKind.TURN:
-                pieces = [(lo, hi)]
-            elif kind is UnitKind.PARAGRAPH:
-                pieces = _split(text, lo, hi, re.compile(r"\n+"))
-            elif kind is UnitKind.SENTENCE:
-                pieces = _split(text, lo, hi, _SENTENCE_END)
-            else:
-                raise InvalidInput(f"{kind.value} units are not cut from the text")
-            for a, b in pieces:
+        if kind is UnitKind.TURN:
+            pieces = [_strip(text, lo, hi) for lo, hi in scope[source_id]]
+        else:
+            pieces = _clip(_pieces(text, _SENTENCE_END if kind is UnitKind.SENTENCE else _PARAGRAPH_END), scope[source_id], text)
+        for a, b in pieces:
+            if b > a:
                 sources.append(source_id)
                 starts.append(a)
                 ends.append(b)
     return _units(kind, sources, starts, ends)
+
+
+_PARAGRAPH_END = re.compile(r"\n+")
+
+
+def _pieces(text: str, pattern: re.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the pieces ``pattern`` cuts the whole text into."""
+    cuts = [(m.end(1) if m.lastindex else m.start(), m.end()) for m in pattern.finditer(text)]
+    starts = np.array([0] + [b for _, b in cuts], dtype=np.int64)
+    ends = np.array([a for a, _ in cuts] + [len(text)], dtype=np.int64)
+    return starts, ends
+
+
+def _clip(pieces: tuple[np.ndarray, np.ndarray], spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The pieces inside each span, cut at the span's edges, without surrounding spaces (vectorised)."""
+    starts, ends = pieces
+    lo = np.array([a for a, _ in spans], dtype=np.int64)
+    hi = np.array([b for _, b in spans], dtype=np.int64)
+    first = np.searchsorted(ends, lo, side="right")
+    last = np.searchsorted(starts, hi, side="left")
+    counts = np.maximum(last - first, 0)
+    if not counts.sum():
+        return []
+    owner = np.repeat(np.arange(lo.size), counts)
+    index = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + first[owner]
+    a = np.maximum(starts[index], lo[owner]).tolist()
+    b = np.minimum(ends[index], hi[owner]).tolist()
+    return [_strip(text, x, y) if x < y and (text[x].isspace() or text[y - 1].isspace()) else (x, y) for x, y in zip(a, b, strict=True)]
 
 
 def predefined_units(spans: Sequence[tuple[int, int, int]]) -> Units:
@@ -131,16 +183,6 @@ def _units(kind: UnitKind, sources: Sequence[int], starts: Sequence[int], ends: 
     return Units(kind, source, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), np.ones(source.size))
 
 
-def _split(text: str, lo: int, hi: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    pieces = []
-    position = lo
-    for match in pattern.finditer(text, lo, hi):
-        pieces.append(_strip(text, position, match.start()))
-        position = match.end()
-    pieces.append(_strip(text, position, hi))
-    return [(a, b) for a, b in pieces if b > a]
-
-
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     while a < b and text[a].isspace():
         a += 1
@@ -150,20 +192,33 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def coverage(units: Units, segments: Sequence[tuple[int, int, int]]) -> np.ndarray:
-    """For each unit, how many of its characters the segments (source, start, end) cover (overlaps counted once)."""
+    """For each unit, how many of its characters the segments (source, start, end) cover (overlaps counted once).
+
+    Every source is laid on one axis (``source * 2**40 + offset``), so all
+    units are answered by one binary search against the merged segments.
+    """
     covered = np.zeros(len(units))
-    by_source: dict[int, list[tuple[int, int]]] = {}
-    for source_id, start, end in segments:
-        by_source.setdefault(source_id, []).append((start, end))
-    for source_id, spans in by_source.items():
-        mask = units.source == source_id
-        if not mask.any():
-            continue
-        merged = _merge(sorted(spans))
-        lo = np.array([a for a, _ in merged], dtype=np.int64)
-        hi = np.array([b for _, b in merged], dtype=np.int64)
-        prefix = np.concatenate(([0], np.cumsum(hi - lo)))
-        covered[mask] = _covered_before(units.end[mask], lo, hi, prefix) - _covered_before(units.start[mask], lo, hi, prefix)
+    if not segments or len(units) == 0:
+        return covered
+    spans = np.array(segments, dtype=np.int64)
+    keys = spans[:, 0] * _SOURCE_STRIDE
+    merged = _merge(sorted(zip((keys + spans[:, 1]).tolist(), (keys + spans[:, 2]).tolist(), strict=True)))
+    lo = np.array([a for a, _ in merged], dtype=np.int64)
+    hi = np.array([b for _, b in merged], dtype=np.int64)
+    prefix = np.concatenate(([0], np.cumsum(hi - lo)))
+    starts, ends = units.keys
+    if units.ordered:  # only the units that can meet a segment need the search
+        first = np.searchsorted(ends, lo, side="right")
+        last = np.searchsorted(starts, hi, side="left")
+        keep = first < last
+        first, last = first[keep], last[keep]
+        hit = np.zeros(len(units) + 1, dtype=np.int64)
+        np.add.at(hit, first, 1)
+        np.add.at(hit, last, -1)
+        near = np.flatnonzero(np.cumsum(hit[:-1]) > 0)
+    else:
+        near = np.arange(len(units))
+    covered[near] = _covered_before(ends[near], lo, hi, prefix) - _covered_before(starts[near], lo, hi, prefix)
     return covered
 
 

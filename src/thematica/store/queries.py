@@ -30,6 +30,7 @@ _META = frozenset({"meta"})
 _CODERS = frozenset({"coder"})
 _SOURCES = frozenset({"source", "turn"})
 _CODES = frozenset({"code"})
+_TURNS = frozenset({"turn", "participant"})
 _THEMES = frozenset({"theme", "theme_code", "theme_quote"})
 _FACTS = frozenset({"segment", "code", "turn", "source", "participant"})
 # The participant of a segment is the one speaking in the turn where it starts
@@ -231,6 +232,19 @@ class Reader:
         return convert.source(row, row.n)
 
     def turns(self, source_id: int | None = None) -> list[Turn]:
+        """Speaker turns in text order (all of them cached between changes)."""
+        if source_id is None:
+            return list(self._cached("turns", _TURNS, lambda: self._load_turns(None)))
+        return self._load_turns(source_id)
+
+    def turn_spans(self) -> list[tuple[int, int, int, str]]:
+        """(source id, start, end, role) of every turn, in text order (light, cached)."""
+        return list(self._cached("turn_spans", _TURNS, lambda: [
+            (r[0], r[1], r[2], r[3])
+            for r in self.conn.exec_driver_sql('SELECT source_id, start, "end", role FROM turn ORDER BY source_id, start')
+        ]))
+
+    def _load_turns(self, source_id: int | None) -> list[Turn]:
         t = schema.turn
         query = select(t).order_by(t.c.source_id, t.c.start)
         if source_id is not None:
