@@ -231,15 +231,9 @@ def test_character_figures_equal_the_per_character_expansion(study) -> None:
         same(c.agreement, expected(chars[c.code]))
         assert c.coded == tuple(int(n) for n in chars[c.code].sum(axis=0))
     same(result.pooled.agreement, expected(np.vstack(list(chars.values()))))
-    # the same by giving stats the runs with their lengths as weights
-    assert result.per_code[0].agreement.units == total
+    assert result.per_code[0].agreement.units == total  # runs weigh their length: units are characters
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: project/reliability.py _code_agreement computes the share of units coded (used by reading() to call a code"
-    " rare and warn of the kappa paradox) as an unweighted mean over character runs, so with character units a code"
-    " covering 30% of the characters is called rare when other codes' boundaries cut the rest into many short runs"
-))
 def test_character_reading_is_that_of_the_per_character_expansion(project, write_transcript) -> None:
     project.import_files([write_transcript("N", "x" * 100)])
     assert len(project.source_text("N")) == 100
@@ -253,8 +247,9 @@ def test_character_reading_is_that_of_the_per_character_expansion(project, write
     x = project.compare(["A", "B"], unit="character", codes=["X"], ci=False).per_code[0]
     chars = np.array([[1, 1]] * 15 + [[1, 0]] * 15 + [[0, 0]] * 70, dtype=float)
     want = expected(chars)
-    same(x.agreement, want)  # the figures themselves are right ...
-    assert x.reading == reading(want, 0.3)  # ... the reading is not: X is on 30% of the text, not rare
+    same(x.agreement, want)
+    # the reading weighs runs by their length: X is on 30% of the text, not rare, however many runs the rest is cut into
+    assert x.reading == reading(want, 0.3)
     assert "rare" not in x.reading
 
 

@@ -17,7 +17,18 @@ import typer
 from rich.markup import escape
 
 from ..errors import ThematicaError
-from . import agreement, analysis, codebook, coding, common, notes, report, sources, themes, trail
+from . import (
+    agreement,
+    analysis,
+    codebook,
+    coding,
+    common,
+    notes,
+    report,
+    sources,
+    themes,
+    trail,
+)
 
 app = typer.Typer(
     name="thematica",

@@ -12,7 +12,16 @@ from ..analysis.tables import Table
 from ..errors import InvalidInput
 from ..reliability.stats import STATISTICS
 from .analysis import show_table
-from .common import JsonOption, console, done, one_line, print_json, project, table, to_jsonable
+from .common import (
+    JsonOption,
+    console,
+    done,
+    one_line,
+    print_json,
+    project,
+    table,
+    to_jsonable,
+)
 
 coders_app = typer.Typer(help="The people who code; blind coding; exporting and merging a coder's work.", no_args_is_help=True)
 CodersOption = typer.Option(None, "--coder", "-c", help="A coder to compare (repeatable; default: everyone who coded).")
@@ -116,6 +125,7 @@ def agree(
                       for c in (*result.per_code, result.pooled)],
         })
         if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
             result.table().write(out)
         return
     show_table(_brief(result.table()), False, None)

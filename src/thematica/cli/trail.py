@@ -14,7 +14,6 @@ from ..project import PhaseCheck
 from .common import JsonOption, console, done, print_json, project, table, to_jsonable
 
 
-
 def status(json_out: bool = JsonOption) -> None:
     """Where the analysis stands: phase, counts, segments per coder, most-used codes, what each phase lacks."""
     with project() as proj:

@@ -89,7 +89,7 @@ def read(path: Path) -> CoderPackage:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise InvalidInput(f"{Path(path).name} is not a thematica coder package ({FORMAT})")
     try:
-        return CoderPackage(
+        package = CoderPackage(
             coder_guid=str(raw["coder_guid"]),
             coder_name=str(raw["coder_name"]),
             coder_role=str(raw.get("coder_role", "")),
@@ -99,5 +99,32 @@ def read(path: Path) -> CoderPackage:
             codes=tuple(PackedCode(**c) for c in raw.get("codes", [])),
             segments=tuple(PackedSegment(**s) for s in raw.get("segments", [])),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise InvalidInput(f"{Path(path).name} is a damaged coder package ({exc})") from exc
+    problem = _check(package)
+    if problem:
+        raise InvalidInput(f"{Path(path).name} is a damaged coder package ({problem})")
+    return package
+
+
+def _check(package: CoderPackage) -> str | None:
+    """What is wrong with a package's fields, or None: types, spans, and every reference resolved."""
+    if not package.coder_name.strip() or not package.coder_guid.strip():
+        return "the coder has no name or GUID"
+    guids = set()
+    for code in package.codes:
+        if not all(isinstance(v, str) for v in (code.guid, code.name, code.origin)) or not code.name.strip():
+            return f"code {code.guid!r} has no proper name"
+        if code.parent_guid is not None and not isinstance(code.parent_guid, str):
+            return f"code {code.name!r} has a malformed parent"
+        guids.add(code.guid)
+    for seg in package.segments:
+        if not all(isinstance(v, str) for v in (seg.guid, seg.source_sha256, seg.code_guid, seg.text, seg.memo)):
+            return f"segment {seg.guid!r} has malformed fields"
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (seg.start, seg.end)):
+            return f"segment {seg.guid!r} has offsets that are not whole numbers"
+        if not 0 <= seg.start < seg.end or len(seg.text) != seg.end - seg.start:
+            return f"segment {seg.guid!r} spans {seg.start}..{seg.end}, which does not fit its text"
+        if seg.code_guid not in guids:
+            return f"segment {seg.guid!r} uses a code the package does not describe"
+    return None

@@ -62,6 +62,8 @@ class AnalysisMixin(ThemesMixin):
         else the project's analysis coder (setting ``analysis_coder``); else everyone (None)."""
         if coder:
             return [self._coder_by_name(coder)]
+        if self.blind:  # a blind coder's analyses count their own coding
+            return self.visible_coders(None)
         consensus = next((c for c in self.coders() if c.kind is CoderKind.CONSENSUS), None)
         if consensus is not None:
             with self._read() as r:

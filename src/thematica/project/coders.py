@@ -14,8 +14,8 @@ from ..model import Coder, CoderKind
 from ..store import Writer
 from ..store.convert import now
 from ..version import __version__
-from .core import new_guid
 from .analysis import AnalysisMixin
+from .core import new_guid
 
 #: The name of the consensus layer's coder.
 CONSENSUS = "consensus"
@@ -84,6 +84,7 @@ class CodersMixin(AnalysisMixin):
         coder = next((c for c in self.coders() if c.name.casefold() == name.strip().casefold()), None)
         if coder is None:
             raise NotFound(f"no coder named {name!r}")
+        self.visible_coders([coder.id])  # a blind coder may export only their own work
         with self._read() as r:
             segments = r.segments(coder_ids=[coder.id], include_deleted_codes=True)
             guids = r.guids()

@@ -199,7 +199,7 @@ class ReliabilityMixin(CodersMixin):
         yes = data == 1.0  # NaN compares False
         coded_counts = tuple(int(n) for n in (yes.sum(axis=0) if weights is None else (yes * weight[:, None]).sum(axis=0)))
         rated = np.isfinite(data).any(axis=1)
-        share = float(yes.any(axis=1)[rated].mean()) if rated.any() else None
+        share = float(weight[rated & yes.any(axis=1)].sum() / weight[rated].sum()) if rated.any() else None
         return CodeAgreement(label, result.units, coded_counts, result, reading(result, share))
 
     def compared_coders(self, names: Sequence[str] | None = None) -> list[Coder]:
@@ -250,10 +250,11 @@ class ReliabilityMixin(CodersMixin):
         coder_names = {c.id: c.name for c in chosen}
         with self._read() as r:
             texts = r.source_texts({p.source_id for p in found})
-            decided = {(s, a, b): d for s, a, b, d, _ in r.resolutions()}
+            decided = {(s, a, b, who): d for s, a, b, d, _, who in r.resolutions()}
+        team = tuple(sorted(c.name for c in chosen))
         items = []
         for p in found:
-            decision = decided.get((p.source_id, p.start, p.end))
+            decision = decided.get((p.source_id, p.start, p.end, team))
             if decision is not None and not include_resolved:
                 continue
             text = texts[p.source_id]
@@ -273,9 +274,11 @@ class ReliabilityMixin(CodersMixin):
 
     def queue_progress(self, coders: Sequence[str] | None = None) -> QueueProgress:
         """Places compared, agreed, disagreements and how many of them are resolved."""
-        found = self._places(self.compared_coders(coders))
+        chosen = self.compared_coders(coders)
+        found = self._places(chosen)
+        team = tuple(sorted(c.name for c in chosen))
         with self._read() as r:
-            decided = {(s, a, b) for s, a, b, _, _ in r.resolutions()}
+            decided = {(s, a, b) for s, a, b, _, _, who in r.resolutions() if who == team}
         differing = [p for p in found if p.difference is not Difference.AGREE]
         resolved = sum(1 for p in differing if (p.source_id, p.start, p.end) in decided)
         return QueueProgress(len(found), len(found) - len(differing), len(differing), resolved)
@@ -329,6 +332,8 @@ class ReliabilityMixin(CodersMixin):
         names = {s.id: s.name for s in self.sources()}
         for place in self._places(chosen):
             if place_key(names[place.source_id], place) == key.strip():
+                if place.difference is Difference.AGREE:
+                    raise InvalidInput(f"the coders agree at {key}; there is nothing to resolve")
                 return place
         raise NotFound(f"no place {key!r} where these coders differ (see 'thematica disagreements')")
 

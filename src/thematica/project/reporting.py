@@ -25,8 +25,8 @@ from ..report.data import (
 from ..store import SegmentFact
 from ..text import words
 from ..version import __version__
-from .reliability import Comparison, ReliabilityMixin
 from .codebook import tree_order
+from .reliability import Comparison, ReliabilityMixin
 
 #: Settings keys under which the researcher's COREQ answers are stored ("coreq.21").
 COREQ_PREFIX = "coreq."

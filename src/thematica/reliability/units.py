@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InvalidInput
 from ..model import Role
-
 
 _SOURCE_STRIDE = np.int64(1) << 40  # positions of different sources never meet on one axis
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
 
@@ -439,10 +440,13 @@ class Reader:
             for name in ("coder", "code", "segment", "source")
         }
 
-    def resolutions(self) -> list[tuple[int, int, int, str, str]]:
-        """(source id, start, end, decision, rationale) of every resolved disagreement."""
+    def resolutions(self) -> list[tuple[int, int, int, str, str, tuple[str, ...]]]:
+        """(source id, start, end, decision, rationale, coders compared) of every resolved disagreement."""
         r = schema.resolution
-        return [(x.source_id, x.start, x.end, x.decision, x.rationale) for x in self.conn.execute(select(r).order_by(r.c.id))]
+        return [
+            (x.source_id, x.start, x.end, x.decision, x.rationale, tuple(sorted(json.loads(x.coders))))
+            for x in self.conn.execute(select(r).order_by(r.c.id))
+        ]
 
     def count(self, table: str, **where: Any) -> int:
         tbl = schema.TABLES[table]
