@@ -52,7 +52,7 @@ def _global(
     common.SETTINGS.user = user
 
 
-for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, trail):
+for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, serve, trail):
     module.register(app)
 
 

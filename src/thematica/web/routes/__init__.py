@@ -1,0 +1,19 @@
+"""One router per page group; ``ROUTERS`` lists them for the app factory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import codebook, coders, coding, dashboard, journal, queries, reports, sources, themes
+
+ROUTERS: list[APIRouter] = [
+    dashboard.router,
+    sources.router,
+    coding.router,
+    codebook.router,
+    themes.router,
+    queries.router,
+    coders.router,
+    journal.router,
+    reports.router,
+]
