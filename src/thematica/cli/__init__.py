@@ -17,18 +17,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import ThematicaError
-from . import (
-    agreement,
-    analysis,
-    codebook,
-    coding,
-    common,
-    notes,
-    report,
-    sources,
-    themes,
-    trail,
-)
+from . import agreement, analysis, codebook, coding, common, notes, report, serve, sources, themes, trail
 
 app = typer.Typer(
     name="thematica",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
 from ..analysis.frequencies import word_frequencies
@@ -148,6 +148,20 @@ class CodingMixin(SourcesMixin, CodebookMixin):
         with self._read() as r:
             return r.segment(segment_id)  # type: ignore[return-value]
 
+    def set_segment_span(self, segment_id: int, start: int, end: int) -> Segment:
+        """Move a segment's boundaries to ``start..end`` of its source: one audited change (undo puts them back)."""
+        with self._change("segment.span", "") as ch:
+            w = ch.writer
+            seg = w.segment(segment_id)
+            if seg is None:
+                raise NotFound(f"no segment #{segment_id}")
+            check_bounds(_Resolver(self, w).source(seg.source_id)[1], start, end)
+            text = w.source_span(seg.source_id, start, end)
+            w.update("segment", seg.id, {"start": start, "end": end, "text": text})
+            ch.summary = f"moved the boundaries of segment #{seg.id} to {text[:40]!r}"
+            ch.details = {"segment_id": seg.id, "old": [seg.start, seg.end], "new": [start, end]}
+        return replace(seg, start=start, end=end, text=text)
+
     def recode(self, segment_ids: Sequence[int], code: CodeRef) -> None:
         """Move segments to another code."""
         with self._change("segment.recode", "") as ch:
@@ -159,6 +173,15 @@ class CodingMixin(SourcesMixin, CodebookMixin):
             ch.summary = f"moved {len(segment_ids)} segments to {target.name}"
 
     # -- retrieval ---------------------------------------------------------------------
+    def segment(self, segment_id: int) -> Segment:
+        """One segment by number (a blind coder finds only their own)."""
+        with self._read() as r:
+            seg = r.segment(segment_id)
+        allowed = self.visible_coders(None)
+        if seg is None or (allowed is not None and seg.coder_id not in allowed):
+            raise NotFound(f"no segment #{segment_id}")
+        return seg
+
     def segments(
         self, *, code: CodeRef | None = None, source: str | int | None = None, coder: str | None = None
     ) -> list[Segment]:
