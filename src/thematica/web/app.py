@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -36,6 +37,12 @@ def create_app(project_path: Path | str, settings: WebSettings | None = None) ->
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:
         app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse({"error": f"{where or 'input'}: {first.get('msg', 'invalid')}"}, status_code=400)
 
     @app.exception_handler(ThematicaError)
     async def _thematica_error(request: Request, exc: ThematicaError) -> JSONResponse:

@@ -100,6 +100,7 @@ class GuardMiddleware(BaseHTTPMiddleware):
             return True
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            await request.body()  # cache the body, so the handler can still read the form
             form = await request.form()
             value = form.get(CSRF_FIELD)
             return isinstance(value, str) and _same(value, self.secrets.csrf)

@@ -70,7 +70,7 @@ def _tree_rows(project: Project, codes: Sequence[Code], facts: Sequence[SegmentF
     ]
 
 
-def _visible_coder_names(project: Project) -> list[str]:
+def visible_coder_names(project: Project) -> list[str]:
     """The coders whose segments this person may see (a blind coder: only themselves)."""
     visible = project.visible_coders(None)
     return [c.name for c in project.coders() if visible is None or c.id in visible]
@@ -85,7 +85,7 @@ def _page(request: Request, wb: Workbench, code_id: int | None, coder: str | Non
             "rows": _tree_rows(project, codes, facts),
             "deleted": [c for c in project.codes(include_deleted=True) if c.deleted],
             "counted_by": [c.name for c in project.coders() if counted is None or c.id in counted],
-            "coders": _visible_coder_names(project),
+            "coders": visible_coder_names(project),
             "origins": [o.value for o in CodeOrigin], "statuses": [s.value for s in CodeStatus],
             "selected": None, "coder": coder or "",
         }

@@ -68,6 +68,11 @@ def _coder(coder: Coder) -> dict[str, Any]:
             "blind": coder.blind, "recode_of": coder.recode_of}
 
 
+def _text(value: object) -> str | None:
+    """An optional text field of a JSON body (empty or missing: None)."""
+    return str(value) if value not in (None, "") else None
+
+
 def _names(coder: object) -> list[str] | None:
     """The coders asked for in a query string or body (none: everyone who coded)."""
     given = [coder] if isinstance(coder, str) else coder if isinstance(coder, list) else []
@@ -111,7 +116,7 @@ def add_coder(payload: dict[str, Any] = Body(...), wb: Workbench = Depends(workb
     with wb.use() as project:
         coder = project.add_coder(
             str(payload.get("name", "")), str(payload.get("role", "")),
-            blind=bool(payload.get("blind", False)), recode_of=payload.get("recode_of") or None,
+            blind=bool(payload.get("blind", False)), recode_of=_text(payload.get("recode_of")),
         )
     return _coder(coder)
 
@@ -180,7 +185,7 @@ def resolve(payload: dict[str, Any] = Body(...), wb: Workbench = Depends(workben
     chosen = _names(payload.get("coders"))
     with wb.use() as project:
         written = project.resolve(
-            str(payload.get("key", "")), str(payload.get("decision", "")), coder=payload.get("coder") or None,
+            str(payload.get("key", "")), str(payload.get("decision", "")), coder=_text(payload.get("coder")),
             rationale=str(payload.get("rationale", "")), coders=chosen,
         )
         progress = project.queue_progress(chosen)

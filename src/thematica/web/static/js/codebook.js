@@ -5,9 +5,9 @@ import { fields, paintSwatches, reloadWith, showStoredFlash } from "./pages.js";
 showStoredFlash();
 paintSwatches();
 
-async function change(action, message) {
+async function change(action, message, url) {
   const result = await attempt(action);
-  if (result !== undefined) reloadWith(typeof message === "function" ? message(result) : message);
+  if (result !== undefined) reloadWith(typeof message === "function" ? message(result) : message, url);
 }
 
 function moveCode(id, parent) {
@@ -68,12 +68,12 @@ document.getElementById("merge-form")?.addEventListener("submit", (event) => {
   }
   const names = codes.map((id) => document.querySelector(`.code-row[data-code-id="${id}"]`)?.dataset.name).join(", ");
   if (!confirm(`Merge ${names} into the chosen code? Their segments move over; you can restore them later.`)) return;
-  change(() => api("/api/codebook/merge", { method: "POST", body: { codes, into } }), (code) => `Merged into ${code.name}`);
+  change(() => api("/api/codebook/merge", { method: "POST", body: { codes, into } }), (code) => `Merged into ${code.name}`, `/codebook/${into}`);
 });
 
 for (const button of document.querySelectorAll(".restore")) {
   button.addEventListener("click", () =>
-    change(() => api(`/api/codes/${button.dataset.codeId}/restore`, { method: "POST" }), (code) => `Restored ${code.name}`));
+    change(() => api(`/api/codes/${button.dataset.codeId}/restore`, { method: "POST" }), (code) => `Restored ${code.name}`, `/codebook/${button.dataset.codeId}`));
 }
 
 const rename = document.getElementById("rename-form");
@@ -106,7 +106,5 @@ move?.addEventListener("submit", (event) => {
 const remove = document.getElementById("delete-code");
 remove?.addEventListener("click", () => {
   if (!confirm(`Delete ${remove.dataset.name} and its sub-codes? Their segments are kept and come back if you restore it.`)) return;
-  change(() => api(`/api/codes/${remove.dataset.codeId}`, { method: "DELETE" }), (r) => `Deleted ${r.names.join(", ")}`)
-    .then(() => {});
-  sessionStorage.setItem("thematica.after-delete", "1");
+  change(() => api(`/api/codes/${remove.dataset.codeId}`, { method: "DELETE" }), (r) => `Deleted ${r.names.join(", ")}`, "/codebook");
 });

@@ -3,10 +3,11 @@ import { flash } from "./api.js";
 
 const KEY = "thematica.flash";
 
-// Reload the page and show `message` once it is back (the server renders the new state).
-export function reloadWith(message) {
+// Reload the page (or go to `url`) and show `message` once it is back (the server renders the new state).
+export function reloadWith(message, url) {
   if (message) sessionStorage.setItem(KEY, message);
-  location.reload();
+  if (url) location.assign(url);
+  else location.reload();
 }
 
 // Show the message a previous page left before reloading, if any.
