@@ -434,10 +434,10 @@ class Reader:
         return convert.audit_event(row) if row else None
 
     def guids(self) -> dict[str, dict[int, str]]:
-        """id -> GUID for coders, codes, segments and sources (objects that travel between projects)."""
+        """id -> GUID for coders, codes, segments, sources, participants and themes (what travels between projects)."""
         return {
             name: {r.id: r.guid for r in self.conn.execute(select(schema.TABLES[name].c.id, schema.TABLES[name].c.guid))}
-            for name in ("coder", "code", "segment", "source")
+            for name in ("coder", "code", "segment", "source", "participant", "theme")
         }
 
     def resolutions(self) -> list[tuple[int, int, int, str, str, tuple[str, ...]]]:
