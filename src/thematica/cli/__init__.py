@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import ThematicaError
-from . import agreement, analysis, codebook, coding, common, notes, report, serve, sources, themes, trail
+from . import agreement, analysis, codebook, coding, common, exchange, notes, report, serve, sources, themes, trail
 
 app = typer.Typer(
     name="thematica",
@@ -41,7 +41,7 @@ def _global(
     common.SETTINGS.user = user
 
 
-for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, serve, trail):
+for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, exchange, serve, trail):
     module.register(app)
 
 

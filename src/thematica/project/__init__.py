@@ -24,14 +24,14 @@ from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
-from .exchange import ExchangeMixin
+from .exports import ExportsMixin
 from .themes import theme_tree
 
 #: Version of the project file format, recorded in each project.
 FORMAT = "thematica-project/1"
 
 
-class Project(ExchangeMixin):
+class Project(ExportsMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
