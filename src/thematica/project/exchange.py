@@ -75,7 +75,7 @@ class ExchangeMixin(ReportingMixin):
                 for s in segments
             ),
             memos=tuple(
-                MemoData(m.target.value, targets[m.target.value].get(m.target_id) if m.target.value in targets else None,
+                MemoData(m.target.value, targets[m.target.value].get(m.target_id or -1) if m.target.value in targets else None,
                          m.text, int(m.phase), m.author, m.created_at.isoformat())
                 for m in memos
             ),

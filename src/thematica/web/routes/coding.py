@@ -65,20 +65,6 @@ def colour(code: Code) -> str:
     return f"hsl({(code.id * 137.508) % 360:.0f}, 55%, 42%)"
 
 
-def code_paths(codes: Sequence[Code]) -> dict[int, str]:
-    """``Parent / Child`` path of every code, for display."""
-    by_id = {c.id: c for c in codes}
-    paths: dict[int, str] = {}
-    for code in codes:
-        parts, seen, current = [], set(), code
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            parts.append(current.name)
-            current = by_id.get(current.parent_id) if current.parent_id is not None else None
-        paths[code.id] = " / ".join(reversed(parts))
-    return paths
-
-
 def code_json(code: Code, paths: Mapping[int, str]) -> dict[str, Any]:
     """A code as the picker sees it."""
     return {"id": code.id, "name": code.name, "path": paths.get(code.id, code.name), "colour": colour(code),
@@ -182,7 +168,7 @@ def list_codes(wb: Workbench = Depends(workbench)) -> list[dict[str, Any]]:
     """Every live code, parents before children, with path and colour (for the picker)."""
     with wb.use() as project:
         codes = project.codes()
-    paths = code_paths(codes)
+        paths = {c.id: project.code_path(c.id).replace("/", " / ") for c in codes}
     return [code_json(c, paths) for c in tree_order(codes)]
 
 
@@ -191,5 +177,5 @@ def create_code(body: NewCode, wb: Workbench = Depends(workbench)) -> dict[str, 
     """Add a code to the codebook (the picker's "create code")."""
     with wb.use() as project:
         code = project.create_code(body.name, parent=body.parent)
-        codes = project.codes()
-    return code_json(code, code_paths(codes))
+        path = project.code_path(code.id).replace("/", " / ")
+    return code_json(code, {code.id: path})

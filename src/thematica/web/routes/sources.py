@@ -129,7 +129,7 @@ def _sources_page(request: Request, wb: Workbench, status: int = 200, **message:
         values = [show(person.attributes.get(a)) if person else "" for a in attributes]
         rows.append({"source": s, "participant": person.key if person else "", "values": values,
                      "segments": counts.get(s.id, 0)})
-    choices = [sorted({r["values"][i] for r in rows if r["values"][i]}, key=_natural) for i in range(len(attributes))]
+    choices = [sorted({str(v[i]) for v in (r["values"] for r in rows) if v[i]}, key=_natural) for i in range(len(attributes))]  # type: ignore[index]
     return wb.render(request, "sources.html", status=status, rows=rows, attributes=attributes, choices=choices,
                      **message)
 
