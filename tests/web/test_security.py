@@ -75,3 +75,11 @@ def test_a_plain_form_post_with_the_csrf_field_still_reaches_its_handler(client,
     response = client.post("/sources/upload", data={"csrf": secrets.csrf}, files=files, follow_redirects=False)
     assert response.status_code in (200, 303), response.text[:200]
     assert "P77" in client.get("/sources").text
+
+
+def test_undo_reverts_the_newest_change(client, csrf, app) -> None:
+    assert client.post("/api/phase", json={"phase": 6}, headers=csrf).status_code == 200
+    response = client.post("/api/undo", headers=csrf)
+    assert response.status_code == 200 and "phase 6" in response.json()["summary"]
+    assert int(app.state.workbench.project.phase) == 5
+    assert client.post("/api/undo").status_code == 403

@@ -40,6 +40,7 @@ class CodersMixin(AnalysisMixin):
     def add_coder(self, name: str, role: str = "", *, blind: bool = False, recode_of: str | None = None) -> Coder:
         """Register a coder; ``blind`` coders see only their own segments; ``recode_of`` marks a re-coding."""
         name = name.strip()
+        self._not_blind("add coders")
         if not name:
             raise InvalidInput("a coder needs a name")
         if name.casefold() == CONSENSUS:
@@ -59,11 +60,16 @@ class CodersMixin(AnalysisMixin):
             values["blind"] = int(blind)
         if not values:
             raise InvalidInput("nothing to change: give a role or a blind setting")
+        self._not_blind("change coders")
         with self._change("coder.set", "") as ch:
             coder_id = self._coder_id(ch.writer, name, create=False)
             ch.writer.update("coder", coder_id, values)
             ch.summary = f"changed {', '.join(sorted(values))} of coder {name}"
         return next(c for c in self.coders() if c.id == coder_id)
+
+    def _not_blind(self, what: str) -> None:
+        if self.blind:
+            raise InvalidInput(f"{self.actor} codes blind and cannot {what}; ask the lead researcher")
 
     def person_coders(self) -> list[Coder]:
         """Coders who are people (not the consensus layer)."""

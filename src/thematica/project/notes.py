@@ -76,8 +76,9 @@ class NotesMixin(CodingMixin):
             coders = {c.id: c.name for c in r.coders()}
             per_coder: Counter[str] = Counter()
             per_code: Counter[str] = Counter()
+            visible = self.visible_coders(None)
             for code_id, coder_id, n in r.segment_counts():
-                if code_id in codes:
+                if code_id in codes and (visible is None or coder_id in visible):
                     per_coder[coders[coder_id]] += n
                     per_code[codes[code_id]] += n
             return ProjectSummary(

@@ -21,6 +21,14 @@ def dashboard(request: Request, wb: Workbench = Depends(workbench)) -> HTMLRespo
     return wb.render(request, "dashboard.html", summary=summary, checks=checks, journal=reversed(journal), phases=list(Phase))
 
 
+@router.post("/api/undo")
+def undo(wb: Workbench = Depends(workbench)) -> dict[str, object]:
+    """Revert the newest change (the revert is itself in the audit trail)."""
+    with wb.use() as project:
+        event = project.undo()
+    return {"undone": event.id, "summary": event.summary}
+
+
 @router.post("/api/phase")
 def set_phase(payload: dict[str, int], wb: Workbench = Depends(workbench)) -> dict[str, object]:
     """Move the analysis to another phase."""

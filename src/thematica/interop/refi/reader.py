@@ -1,0 +1,406 @@
+"""Read REFI-QDA files into a :class:`~thematica.interop.snapshot.Snapshot`.
+
+    >>> snapshot = read_qdpx("study.qdpx")      # a whole project (a bare .qde works too)
+    >>> codebook = read_qdc("codebook.qdc")     # codes only
+
+Every file is untrusted (see :mod:`.safety`). Offsets are converted per
+producing tool and *verified* against the text (see :mod:`.offsets`);
+whatever cannot be carried over is said plainly in ``Snapshot.notes``, and a
+selection that cannot be placed exactly is reported there, never guessed.
+What each REFI element becomes is listed in ``docs/refi.md``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path, PurePosixPath
+
+from ...errors import ImportError_
+from ..snapshot import CoderData, SegmentData, Snapshot, SourceData
+from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
+from .names import DATA_NOTE_NAME, derived_guid, split_code_description
+from .offsets import CANDIDATES, CountingRule, TextMap, clean_edges, producer_rule, same_text
+from .objects import Objects
+from .safety import SafeArchive, is_zip, parse_xml, read_xml_file
+
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_MAX_LISTED = 20
+
+
+def read_qdpx(path: Path | str) -> Snapshot:
+    """Read a ``.qdpx`` project (or a bare ``.qde``, whose source files are then missing)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(f"{path} does not exist or is not a file")
+    if is_zip(path):
+        with SafeArchive(path) as archive:
+            entry = _find_qde(archive)
+            label = f"{path.name} ({entry})"
+            doc = parse_project(parse_xml(archive.read(entry), label), label)
+            if doc.root != "Project":
+                raise ImportError_(f"{label} holds a codebook, not a project; import it as a .qdc codebook")
+            return _Build(doc, _Files(archive, entry), path.name).snapshot()
+    data = read_xml_file(path)
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise ImportError_(f"{path.name} is neither a .qdpx (zip) file nor a REFI-QDA .qde (XML) file")
+    doc = parse_project(parse_xml(data, path.name), path.name)
+    if doc.root != "Project":
+        raise ImportError_(f"{path.name} is a codebook, not a project; import it as a .qdc codebook")
+    return _Build(doc, None, path.name).snapshot()
+
+
+def read_qdc(path: Path | str) -> Snapshot:
+    """Read a ``.qdc`` codebook: its codes (and, when thematica wrote it, its themes)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(f"{path} does not exist or is not a file")
+    if is_zip(path):
+        raise ImportError_(f"{path.name} is a zip (.qdpx project), not a .qdc codebook; import it as a project")
+    doc = parse_project(parse_xml(read_xml_file(path), path.name), path.name)
+    if doc.root != "CodeBook":
+        raise ImportError_(f"{path.name} is a project (.qde), not a .qdc codebook; import it as a project")
+    return _Build(doc, None, path.name).snapshot()
+
+
+def _find_qde(archive: SafeArchive) -> str:
+    """The one project XML in an archive: ``project.qde`` or the only ``*.qde`` (at the root, else anywhere)."""
+    qdes = [n for n in archive.names() if n.lower().endswith(".qde") and not PurePosixPath(n).name.startswith(".")]
+    top = [n for n in qdes if "/" not in n.replace("\\", "/")]
+    for group in (top, qdes):
+        named = [n for n in group if PurePosixPath(n).name.lower() == "project.qde"]
+        if len(named) == 1:
+            return named[0]
+        if len(group) == 1:
+            return group[0]
+        if len(group) > 1:
+            raise ImportError_(f"{archive.label} holds {len(group)} .qde files ({', '.join(sorted(group)[:5])}); expected one")
+    raise ImportError_(f"{archive.label} holds no .qde project file; it is not a REFI-QDA project (.qdpx)")
+
+
+class _Files:
+    """The files inside an archive, found the way producers name them (internal://, sources/ or Sources/, no scheme)."""
+
+    def __init__(self, archive: SafeArchive, qde: str) -> None:
+        self.archive = archive
+        folder = str(PurePosixPath(qde.replace("\\", "/")).parent)
+        self.base = "" if folder == "." else folder + "/"
+        self.lookup = {n.replace("\\", "/").casefold(): n for n in archive.names()}
+
+    def resolve(self, reference: str) -> tuple[str | None, str]:
+        """The entry a path attribute means, or (None, why not)."""
+        ref = reference.strip().replace("\\", "/")
+        if not ref:
+            return None, "no path"
+        scheme, sep, rest = ref.partition(":")
+        if sep and scheme.casefold() == "internal":
+            ref = rest.lstrip("/")
+        elif sep and (len(scheme) > 1 and rest.startswith("/")):
+            return None, f"it is an external file ({reference}), which thematica does not read"
+        ref = ref.lstrip("./") if ref.startswith("./") else ref
+        for candidate in (f"{self.base}sources/{ref}", f"{self.base}{ref}", ref):
+            found = self.lookup.get(candidate.casefold())
+            if found is not None:
+                return found, ""
+        return None, f"the archive has no file {reference}"
+
+    def read(self, reference: str) -> tuple[bytes | None, str, str]:
+        """(bytes, entry name, why not)."""
+        entry, why = self.resolve(reference)
+        if entry is None:
+            return None, "", why
+        return self.archive.read(entry), entry, ""
+
+
+def decode_raw(data: bytes) -> tuple[str, bool, str]:
+    """Bytes as the text a producer counted over: (text, had a BOM, note). Newlines and NFC untouched."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), True, ""
+            except UnicodeDecodeError:
+                return data[len(bom) :].decode(codec, errors="replace"), True, f"not valid {codec}; bad bytes replaced"
+    try:
+        return data.decode("utf-8"), False, ""
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), False, "not UTF-8 as REFI-QDA requires; read as Windows-1252"
+
+
+def iso(value: str) -> str:
+    """A REFI ``xsd:dateTime`` as thematica stores times (ISO 8601 with offset), or "" when missing or unreadable."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.isoformat()
+
+
+class _Build:
+    """Turns a parsed document (and the archive's files) into a Snapshot, collecting notes."""
+
+    def __init__(self, doc: ProjectDoc, files: _Files | None, label: str) -> None:
+        self.doc, self.files, self.label = doc, files, label
+        self.notes: list[str] = list(doc.warnings)
+        self.producer, self.rule = producer_rule(doc.origin)
+        self.objects = Objects(doc, self.notes)
+
+    def snapshot(self) -> Snapshot:
+        o = self.objects
+        if self.doc.root == "CodeBook":
+            codes = o.codes()
+            return Snapshot(name=self.doc.origin and Path(self.label).stem or Path(self.label).stem, origin=self.doc.origin,
+                            codes=codes, themes=o.themes(codes, {}), notes=tuple(self.notes))
+        if self.files is None:
+            self.notes.append(f"{self.label} is a bare project file without its source files: no text could be imported")
+        codes = o.codes()
+        attributes, participants = o.participants()
+        sources, segments, placed = self._sources()
+        sources = o.link_participants(sources, participants)
+        participants = o.participants_with_source_values(sources)
+        coders = o.coders(segments)
+        segments = tuple(s if s.coder_guid else _with_coder(s, o.unknown_coder().guid) for s in segments)
+        if any(not s.coder_guid for s in segments) or o.needs_unknown:
+            coders = coders + (o.unknown_coder(),)
+        memos = o.memos(placed, sources, self._note_text)
+        themes = o.themes(codes, {s.guid: s for s in segments})
+        o.report_leftovers(placed)
+        return o.finish(Snapshot(
+            name=self.doc.name or Path(self.label).stem, origin=self.doc.origin, coders=coders, attributes=attributes,
+            participants=participants, sources=sources, codes=codes, segments=segments, memos=memos, themes=themes,
+            notes=(),
+        ), self.notes)
+
+    # -- sources and their selections ------------------------------------------------------------
+    def _sources(self) -> tuple[tuple[SourceData, ...], tuple[SegmentData, ...], dict[str, list[str]]]:
+        """Text sources read and their codings placed; ``placed`` maps selection GUID -> segment GUIDs."""
+        sources: list[SourceData] = []
+        segments: list[SegmentData] = []
+        placed: dict[str, list[str]] = {}
+        names: Counter[str] = Counter()
+        seen_paths: dict[str, str] = {}
+        data = self.objects.data
+        for text in self.doc.texts:
+            if text.element == "TextDescription":
+                self.notes.append(f"the text description of picture {text.owner} was not imported")
+                continue
+            path_key = text.plain_path.strip().casefold()
+            if text.element == "Transcript" and path_key and path_key in seen_paths and not text.selections:
+                continue  # the same file as a text source already read (ATLAS.ti lists transcripts twice)
+            loaded = self._load_text(text)
+            if loaded is None:
+                self._unplaced_all(text, "its text could not be read")
+                continue
+            textmap, original, file_name = loaded
+            if path_key:
+                seen_paths[path_key] = text.guid
+            name = self._unique_name(text, names)
+            extra = data.source(text.guid) if data else None
+            kind = extra.get("kind") if extra else _kind(text)
+            source = SourceData(
+                guid=text.guid, name=name, kind=kind or "txt", text=textmap.canonical,
+                original=extra.get("original_bytes", original) if extra else original,
+                file_name=(extra.get("file_name") if extra else None) or file_name,
+                participant_guid=extra.get("participant") if extra else None,
+                turns=tuple(tuple(t) for t in extra.get("turns", ())) if extra else (),  # type: ignore[misc]
+            )
+            sources.append(source)
+            segments.extend(self._segments(text, textmap, source, placed))
+        return tuple(sources), tuple(segments), placed
+
+    def _unique_name(self, text: TextDoc, names: Counter[str]) -> str:
+        base = (text.name or "").strip() or f"source {text.guid[:8]}"
+        names[base.casefold()] += 1
+        if names[base.casefold()] == 1:
+            return base
+        name = f"{base} ({names[base.casefold()]})"
+        self.notes.append(f"two sources are named {base!r}; the second is imported as {name!r}")
+        return name
+
+    def _load_text(self, text: TextDoc) -> tuple[TextMap, bytes, str] | None:
+        """The raw text a producer counted over, the original bytes and the file name; None (noted) when unreadable."""
+        what = f"{_element_label(text)} {text.name or text.guid!r}"
+        if text.plain_path and self.files is not None:
+            data, entry, why = self.files.read(text.plain_path)
+            if data is not None:
+                raw, had_bom, problem = decode_raw(data)
+                if problem:
+                    self.notes.append(f"{what}: {problem}")
+                if _BINARY.search(raw):
+                    self.notes.append(f"{what}: {entry} is not text; not imported")
+                    return None
+                return TextMap(raw, had_bom=had_bom), data, _file_name(text, entry)
+            self.notes.append(f"{what}: plain text not found ({why})")
+        if text.content is not None:
+            return TextMap(text.content), text.content.encode("utf-8"), _file_name(text, "")
+        if text.rich_path and text.rich_path.lower().endswith(".docx") and self.files is not None:
+            data, entry, why = self.files.read(text.rich_path)
+            if data is not None:
+                from ...ingest.files import ReadOptions
+                from ...ingest.office import read_docx
+
+                try:
+                    read = read_docx(Path(PurePosixPath(entry).name), data, ReadOptions())
+                except ImportError_ as exc:
+                    self.notes.append(f"{what}: {exc}; not imported")
+                    return None
+                self.notes.append(f"{what}: no plain text in the file; text taken from its .docx, offsets verified against it")
+                return TextMap(read.text), data, _file_name(text, entry)
+        if self.files is not None or not text.plain_path:
+            self.notes.append(f"{what} has no text thematica can read; not imported")
+        return None
+
+    def _segments(self, text: TextDoc, textmap: TextMap, source: SourceData, placed: dict[str, list[str]]) -> list[SegmentData]:
+        """One segment per Coding of every selection that can be placed exactly; the rest reported."""
+        o = self.objects
+        rule = self._choose_rule(text, textmap, source.name)
+        out: list[SegmentData] = []
+        problems: list[str] = []
+        for selection in text.selections:
+            span, why = self._place(selection, textmap, rule)
+            if span is None:
+                if selection.codings or selection.description:
+                    problems.append(f"selection {selection.guid} ({selection.raw_start}-{selection.raw_end}): {why}; "
+                                    f"{len(selection.codings)} coding(s) not imported")
+                continue
+            start, end = span
+            placed[selection.guid] = []
+            for coding in selection.codings:
+                segment = o.segment(selection, coding, source.guid, start, end, textmap.canonical[start:end])
+                if segment is not None:
+                    out.append(segment)
+                    placed[selection.guid].append(segment.guid)
+        for coding in text.codings:  # whole-source codings
+            if not textmap.canonical.strip():
+                problems.append(f"whole-source coding {coding.guid}: the text is empty")
+                continue
+            whole = SelectionDoc(guid=coding.guid, name="", start=0, end=len(textmap.canonical), user=coding.user,
+                                 created=coding.created, description="")
+            segment = o.segment(whole, coding, source.guid, 0, len(textmap.canonical), textmap.canonical)
+            if segment is not None:
+                out.append(segment)
+                self.notes.append(f"source {source.name!r}: a coding of the whole source became one segment over all its text")
+        for line in problems[:_MAX_LISTED]:
+            self.notes.append(f"source {source.name!r}: {line}")
+        if len(problems) > _MAX_LISTED:
+            self.notes.append(f"source {source.name!r}: {len(problems) - _MAX_LISTED} more selections could not be placed")
+        return out
+
+    def _place(self, selection: SelectionDoc, textmap: TextMap, rule: CountingRule) -> tuple[tuple[int, int] | None, str]:
+        if selection.start is None or selection.end is None:
+            return None, "its positions are not whole numbers"
+        start, end = selection.start, selection.end
+        if start > end:
+            start, end = end, start
+        if start == end:
+            return None, "it is empty (zero length)"
+        span = textmap.place(start, end, rule)
+        if span is None:
+            return None, f"its positions fall outside the text or inside a character (counting {rule.describe()})"
+        if span[0] >= span[1]:
+            return None, "it covers only part of a character"
+        verdict = same_text(selection.name, textmap.canonical[span[0] : span[1]])
+        if verdict is False and self._names_are_text:
+            for other in CANDIDATES:  # this one selection may still verify under another rule
+                alt = textmap.place(start, end, other)
+                if alt and alt[0] < alt[1] and same_text(selection.name, textmap.canonical[alt[0] : alt[1]]):
+                    self.notes.append(f"selection {selection.guid}: placed counting {other.describe()}, where its text matched")
+                    return alt, ""
+            return None, "the text at its positions is not the text its name gives"
+        return span, ""
+
+    def _choose_rule(self, text: TextDoc, textmap: TextMap, name: str) -> CountingRule:
+        """The counting rule that fits this source's selections best (the producer's own when it fits)."""
+        data = self.objects.data
+        default = data.rule() if data else self.rule
+        selections = [s for s in text.selections if s.start is not None and s.end is not None and s.start != s.end]
+        self._names_are_text = False
+        if not selections:
+            return default
+        scores = {rule: self._score(selections, textmap, rule) for rule in (default,)}
+        if not _perfect(scores[default], len(selections)):
+            for rule in CANDIDATES:
+                if rule not in scores and (not rule.bom or textmap.had_bom):
+                    scores[rule] = self._score(selections, textmap, rule)
+            scores.update({CountingRule(r.unit, r.crlf, True): self._score(selections, textmap, CountingRule(r.unit, r.crlf, True))
+                           for r in (CountingRule(), CountingRule("utf16", 2)) if textmap.had_bom})
+        best = max(scores, key=lambda r: (scores[r], r == default))
+        matches, mismatches, mapped, edges = scores[best]
+        self._names_are_text = matches > 0
+        how = f"{matches} of {len(selections)} verified by their selected text" if matches else (
+            f"{edges} of {2 * len(selections)} ends on word boundaries")
+        if best != default:
+            self.notes.append(f"source {name!r}: offsets do not fit {self.producer}'s usual counting ({default.describe()}); "
+                              f"read as {best.describe()} ({how})")
+        else:
+            self.notes.append(f"source {name!r}: offsets read as {best.describe()} ({how})")
+        return best
+
+    def _score(self, selections: list[SelectionDoc], textmap: TextMap, rule: CountingRule) -> tuple[int, int, int, int]:
+        matches = mismatches = mapped = edges = 0
+        canonical = textmap.canonical
+        for s in selections:
+            span = textmap.place(min(s.start, s.end), max(s.start, s.end), rule)  # type: ignore[type-var]
+            if span is None or span[0] >= span[1]:
+                continue
+            mapped += 1
+            edges += clean_edges(canonical, *span)
+            verdict = same_text(s.name, canonical[span[0] : span[1]])
+            matches += verdict is True
+            mismatches += verdict is False
+        return (matches - mismatches, mismatches * -1, mapped, edges)[0], mismatches, mapped, edges
+
+    def _unplaced_all(self, text: TextDoc, why: str) -> None:
+        codings = sum(len(s.codings) for s in text.selections) + len(text.codings)
+        if codings:
+            self.notes.append(f"{_element_label(text)} {text.name or text.guid!r}: {why}, so its "
+                              f"{len(text.selections)} selection(s) and {codings} coding(s) were not imported")
+
+    def _note_text(self, note: TextDoc) -> str:
+        """A Note's text: its PlainTextContent, else its plain-text file."""
+        if note.content is not None:
+            return note.content
+        if note.plain_path and self.files is not None:
+            data, _, why = self.files.read(note.plain_path)
+            if data is not None:
+                return decode_raw(data)[0]
+            self.notes.append(f"note {note.name or note.guid!r}: {why}")
+        return ""
+
+
+def _perfect(score: tuple[int, int, int, int], count: int) -> bool:
+    net, mismatches, mapped, edges = score
+    return mapped == count and mismatches == 0 and (net > 0 or edges >= 0.9 * 2 * count)
+
+
+def _with_coder(segment: SegmentData, coder: str) -> SegmentData:
+    from dataclasses import replace
+
+    return replace(segment, coder_guid=coder)
+
+
+def _kind(text: TextDoc) -> str:
+    if text.element == "Representation":
+        return "pdf"
+    suffix = PurePosixPath(text.rich_path or "").suffix.lower().lstrip(".")
+    return suffix if suffix in ("docx", "odt", "rtf", "doc") else "txt"
+
+
+def _file_name(text: TextDoc, entry: str) -> str:
+    if text.name and PurePosixPath(text.name).suffix:
+        return text.name
+    return PurePosixPath(entry).name if entry else (text.name or text.guid)
+
+
+def _element_label(text: TextDoc) -> str:
+    return {"TextSource": "text source", "Representation": "PDF text", "Transcript": "transcript", "Note": "note"}.get(
+        text.element, text.element)
+
+
+__all__ = ["read_qdpx", "read_qdc", "decode_raw", "iso", "DATA_NOTE_NAME", "split_code_description", "derived_guid"]
