@@ -8,12 +8,14 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Hashable, Iterator, Sequence, TypeVar
 
 from ..errors import Conflict, InvalidInput, NotFound, NothingToUndo
 from ..model import AuditEvent, Coder, Phase
 from ..store import Reader, Store, Writer
 from ..store.convert import now
+
+T = TypeVar("T")
 
 #: The project-file suffix; `thematica` finds a project by it.
 SUFFIX = ".thematica"
@@ -50,6 +52,7 @@ class ProjectCore:
     def __init__(self, store: Store, actor: str | None = None) -> None:
         self._store = store
         self.actor = actor or default_actor()
+        self._memos_by_epoch: dict[Hashable, tuple[int | None, Any]] = {}
 
     # -- lifecycle -------------------------------------------------------------
     @property
@@ -81,6 +84,19 @@ class ProjectCore:
             change = Change(writer, summary, dict(details))
             yield change
             writer.append_event(self.actor, phase, operation, change.summary, change.details)
+
+    def _memoised(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered until the project next changes (any committed change moves the epoch)."""
+        with self._read() as r:
+            epoch = r.epoch()
+        found = self._memos_by_epoch.get(key)
+        if found is not None and found[0] == epoch:
+            return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        if len(self._memos_by_epoch) > 32:
+            self._memos_by_epoch.clear()
+        self._memos_by_epoch[key] = (epoch, value)
+        return value
 
     @contextmanager
     def _read(self) -> Iterator[Reader]:

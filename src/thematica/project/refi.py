@@ -1,9 +1,51 @@
-"""REFI-QDA (.qdpx projects, .qdc codebooks) to and from a project (being built)."""
+"""REFI-QDA (.qdpx projects, .qdc codebooks) to and from a project.
+
+Exports write ``Project.snapshot()`` through :mod:`thematica.interop.refi.writer`;
+imports read a file into a Snapshot (:mod:`thematica.interop.refi.reader`,
+which treats every file as untrusted) and add it with ``load_snapshot``: one
+change, all or nothing, so a file that fails leaves the project untouched.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Literal
+
+from ..interop.refi import reader, writer
+from ..interop.snapshot import Snapshot
 from .exchange import ExchangeMixin
 
 
 class RefiMixin(ExchangeMixin):
     """Export to and import from REFI-QDA files."""
+
+    def export_qdpx(self, path: Path | str, *, offsets: Literal["codepoints", "utf16"] = "codepoints") -> Path:
+        """Write the whole project as a REFI-QDA project exchange file (``.qdpx``); returns its path.
+
+        ``offsets="utf16"`` counts selections in UTF-16 code units, as NVivo reads them.
+        """
+        return writer.write_qdpx(self.snapshot(), Path(path), offsets=offsets)
+
+    def export_qdc(self, path: Path | str) -> Path:
+        """Write the codebook (codes, and themes as sets) as a REFI-QDA codebook (``.qdc``); returns its path."""
+        return writer.write_qdc(self.snapshot(), Path(path))
+
+    def import_qdpx(self, path: Path | str) -> dict[str, Any]:
+        """Add a REFI-QDA project (``.qdpx``, or a bare ``.qde``) to this project in one change.
+
+        Returns a summary: the file, the tool that wrote it, counts of what was
+        added, and notes on everything that could not be carried over.
+        """
+        path = Path(path)
+        return self._load_refi(path, reader.read_qdpx(path), "project")
+
+    def import_qdc(self, path: Path | str) -> dict[str, Any]:
+        """Add the codes of a REFI-QDA codebook (``.qdc``) to this project in one change; returns a summary."""
+        path = Path(path)
+        return self._load_refi(path, reader.read_qdc(path), "codebook")
+
+    def _load_refi(self, path: Path, snapshot: Snapshot, what: str) -> dict[str, Any]:
+        tool = snapshot.origin or "an unnamed tool"
+        added = self.load_snapshot(snapshot, summary=f"imported REFI-QDA {what} {path.name} (from {tool})")
+        return {"file": str(path), "format": f"REFI-QDA {what}", "origin": snapshot.origin, "name": snapshot.name,
+                "added": added, "notes": list(snapshot.notes)}

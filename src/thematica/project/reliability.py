@@ -140,6 +140,15 @@ class ReliabilityMixin(CodersMixin):
         cover at least that share of it. Units in sources a coder never coded
         are missing for that coder, not "not coded".
         """
+        key = ("compare", tuple(coders or ()), str(unit), tuple(codes or ()), min_share, tuple(statistics), ci, reps,
+               participants_only, units_from)
+        return self._memoised(key, lambda: self._compare(
+            coders, unit, codes, min_share, statistics, ci, reps, participants_only, units_from))
+
+    def _compare(
+        self, coders: Sequence[str] | None, unit: UnitKind | str, codes: Sequence[str] | None, min_share: float,
+        statistics: Sequence[str], ci: bool, reps: int, participants_only: bool, units_from: str | None,
+    ) -> Comparison:
         kind = unit_kind(unit)
         chosen = self.compared_coders(coders)
         ids = [c.id for c in chosen]
@@ -234,6 +243,9 @@ class ReliabilityMixin(CodersMixin):
         return codings, coded
 
     def _places(self, coders: Sequence[Coder]) -> list[Place]:
+        return self._memoised(("places", tuple(c.id for c in coders)), lambda: self._find_places(coders))
+
+    def _find_places(self, coders: Sequence[Coder]) -> list[Place]:
         ids = [c.id for c in coders]
         codings, coded = self._codings(ids)
         shared = set.intersection(*coded.values()) if coded else set()

@@ -41,6 +41,12 @@ class ReportingMixin(ReliabilityMixin):
 
     def report_input(self, *, coder: str | None = None, figures_dir: Path | None = None) -> ReportInput:
         """Gather the report's content; with ``figures_dir``, draw its figures there too."""
+        report = self._memoised(("report_input", coder), lambda: self._report_input(coder))
+        if figures_dir is None:
+            return report
+        return _with_figures(report, self._figures(report, figures_dir, coder))
+
+    def _report_input(self, coder: str | None) -> ReportInput:
         settings = self.settings()
         facts = self.segment_facts(coder)
         themes = self.themes()
@@ -60,9 +66,7 @@ class ReportingMixin(ReliabilityMixin):
             settings=settings,
             tables=(self.coverage(coder=coder), *([comparison.table()] if comparison else [])),
         )
-        if figures_dir is None:
-            return report
-        return _with_figures(report, self._figures(report, figures_dir, coder))
+        return report
 
     def _report_comparison(self) -> Comparison | None:
         """The coders' agreement for the method section, when two or more people coded shared sources."""

@@ -13,15 +13,14 @@ What each REFI element becomes is listed in ``docs/refi.md``.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ...errors import ImportError_
-from ..snapshot import CoderData, SegmentData, Snapshot, SourceData
+from ..snapshot import SegmentData, Snapshot, SourceData
 from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
-from .names import DATA_NOTE_NAME, derived_guid, split_code_description
 from .offsets import CANDIDATES, CountingRule, TextMap, clean_edges, producer_rule, same_text
 from .objects import Objects
 from .safety import SafeArchive, is_zip, parse_xml, read_xml_file
@@ -128,20 +127,6 @@ def decode_raw(data: bytes) -> tuple[str, bool, str]:
         return data.decode("cp1252", errors="replace"), False, "not UTF-8 as REFI-QDA requires; read as Windows-1252"
 
 
-def iso(value: str) -> str:
-    """A REFI ``xsd:dateTime`` as thematica stores times (ISO 8601 with offset), or "" when missing or unreadable."""
-    value = value.strip()
-    if not value:
-        return ""
-    try:
-        when = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
-    except ValueError:
-        return ""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.isoformat()
-
-
 class _Build:
     """Turns a parsed document (and the archive's files) into a Snapshot, collecting notes."""
 
@@ -153,29 +138,25 @@ class _Build:
 
     def snapshot(self) -> Snapshot:
         o = self.objects
-        if self.doc.root == "CodeBook":
-            codes = o.codes()
-            return Snapshot(name=self.doc.origin and Path(self.label).stem or Path(self.label).stem, origin=self.doc.origin,
-                            codes=codes, themes=o.themes(codes, {}), notes=tuple(self.notes))
-        if self.files is None:
-            self.notes.append(f"{self.label} is a bare project file without its source files: no text could be imported")
         codes = o.codes()
+        if self.doc.root == "CodeBook":
+            themes = o.themes(codes, set())
+            return Snapshot(name=Path(self.label).stem, origin=self.doc.origin, codes=codes, themes=themes,
+                            notes=tuple(self.notes))
         attributes, participants = o.participants()
         sources, segments, placed = self._sources()
-        sources = o.link_participants(sources, participants)
-        participants = o.participants_with_source_values(sources)
-        coders = o.coders(segments)
-        segments = tuple(s if s.coder_guid else _with_coder(s, o.unknown_coder().guid) for s in segments)
-        if any(not s.coder_guid for s in segments) or o.needs_unknown:
-            coders = coders + (o.unknown_coder(),)
-        memos = o.memos(placed, sources, self._note_text)
-        themes = o.themes(codes, {s.guid: s for s in segments})
-        o.report_leftovers(placed)
-        return o.finish(Snapshot(
-            name=self.doc.name or Path(self.label).stem, origin=self.doc.origin, coders=coders, attributes=attributes,
-            participants=participants, sources=sources, codes=codes, segments=segments, memos=memos, themes=themes,
-            notes=(),
-        ), self.notes)
+        sources, participants = o.attach_sources(sources, participants, {t.guid: t.values for t in self.doc.texts})
+        coders = o.coders()
+        memos = o.project_memo() + o.memos(placed, {s.guid: s.name for s in sources}, {c.guid: c.name for c in codes},
+                                           self._note_text)
+        themes = o.themes(codes, {s.guid for s in segments})
+        o.leftovers()
+        snapshot = Snapshot(
+            name=o.exact("project", "name", self.doc.name) or Path(self.label).stem, origin=self.doc.origin,
+            coders=coders, attributes=attributes, participants=participants, sources=sources, codes=codes,
+            segments=segments, memos=memos, themes=themes, notes=tuple(self.notes),
+        )
+        return o.order(snapshot)
 
     # -- sources and their selections ------------------------------------------------------------
     def _sources(self) -> tuple[tuple[SourceData, ...], tuple[SegmentData, ...], dict[str, list[str]]]:
@@ -184,35 +165,45 @@ class _Build:
         segments: list[SegmentData] = []
         placed: dict[str, list[str]] = {}
         names: Counter[str] = Counter()
-        seen_paths: dict[str, str] = {}
-        data = self.objects.data
+        read_paths: set[str] = set()
+        missing: list[str] = []
         for text in self.doc.texts:
             if text.element == "TextDescription":
-                self.notes.append(f"the text description of picture {text.owner} was not imported")
+                self.notes.append(f"the text description of a picture ({text.name or text.guid}) was not imported")
                 continue
             path_key = text.plain_path.strip().casefold()
-            if text.element == "Transcript" and path_key and path_key in seen_paths and not text.selections:
-                continue  # the same file as a text source already read (ATLAS.ti lists transcripts twice)
+            if text.element == "Transcript" and path_key in read_paths and not text.selections:
+                continue  # the same file as a text source already read (ATLAS.ti lists it twice)
             loaded = self._load_text(text)
             if loaded is None:
+                missing.append(text.name or text.guid)
                 self._unplaced_all(text, "its text could not be read")
                 continue
             textmap, original, file_name = loaded
-            if path_key:
-                seen_paths[path_key] = text.guid
-            name = self._unique_name(text, names)
-            extra = data.source(text.guid) if data else None
-            kind = extra.get("kind") if extra else _kind(text)
-            source = SourceData(
-                guid=text.guid, name=name, kind=kind or "txt", text=textmap.canonical,
-                original=extra.get("original_bytes", original) if extra else original,
-                file_name=(extra.get("file_name") if extra else None) or file_name,
-                participant_guid=extra.get("participant") if extra else None,
-                turns=tuple(tuple(t) for t in extra.get("turns", ())) if extra else (),  # type: ignore[misc]
-            )
+            read_paths.add(path_key)
+            source = self._source(text, textmap, original, file_name, names)
             sources.append(source)
             segments.extend(self._segments(text, textmap, source, placed))
+        if missing and self.files is None:
+            self.notes.append(f"text sources not imported (a bare .qde has no source files): {', '.join(missing)}")
         return tuple(sources), tuple(segments), placed
+
+    def _source(self, text: TextDoc, textmap: TextMap, original: bytes, file_name: str, names: Counter[str]) -> SourceData:
+        name = self._unique_name(text, names)
+        data = self.objects.data
+        extra = data.sources.get(text.guid) if data else None
+        if extra is None:
+            return SourceData(text.guid, name, _kind(text), textmap.canonical, original, file_name)
+        if extra["original"] and self.files is not None:
+            stored, _, why = self.files.read(extra["original"])
+            if stored is None:
+                self.notes.append(f"source {name!r}: its original file is missing ({why}); its text is kept as the original")
+            original = stored or original
+        turns = tuple(t for t in extra["turns"] if 0 <= t[0] <= t[1] <= len(textmap.canonical))
+        if len(turns) != len(extra["turns"]):
+            self.notes.append(f"source {name!r}: {len(extra['turns']) - len(turns)} speaker turn(s) outside the text were left out")
+        return SourceData(text.guid, name, extra["kind"] or "txt", textmap.canonical, original,
+                          extra["file_name"] or file_name, extra["participant"], turns)
 
     def _unique_name(self, text: TextDoc, names: Counter[str]) -> str:
         base = (text.name or "").strip() or f"source {text.guid[:8]}"
@@ -318,43 +309,29 @@ class _Build:
     def _choose_rule(self, text: TextDoc, textmap: TextMap, name: str) -> CountingRule:
         """The counting rule that fits this source's selections best (the producer's own when it fits)."""
         data = self.objects.data
-        default = data.rule() if data else self.rule
+        default = data.rule if data else self.rule
         selections = [s for s in text.selections if s.start is not None and s.end is not None and s.start != s.end]
         self._names_are_text = False
         if not selections:
             return default
-        scores = {rule: self._score(selections, textmap, rule) for rule in (default,)}
-        if not _perfect(scores[default], len(selections)):
-            for rule in CANDIDATES:
-                if rule not in scores and (not rule.bom or textmap.had_bom):
-                    scores[rule] = self._score(selections, textmap, rule)
-            scores.update({CountingRule(r.unit, r.crlf, True): self._score(selections, textmap, CountingRule(r.unit, r.crlf, True))
-                           for r in (CountingRule(), CountingRule("utf16", 2)) if textmap.had_bom})
-        best = max(scores, key=lambda r: (scores[r], r == default))
-        matches, mismatches, mapped, edges = scores[best]
-        self._names_are_text = matches > 0
-        how = f"{matches} of {len(selections)} verified by their selected text" if matches else (
-            f"{edges} of {2 * len(selections)} ends on word boundaries")
+        scores = {default: _Score.of(selections, textmap, default)}
+        if not scores[default].perfect(len(selections)):
+            rules = list(CANDIDATES)
+            if textmap.had_bom:
+                rules += [CountingRule(r.unit, r.crlf, True) for r in CANDIDATES[:3]]
+            for rule in rules:
+                scores.setdefault(rule, _Score.of(selections, textmap, rule))
+        best = max(scores, key=lambda r: (scores[r].key(), r == default))
+        score = scores[best]
+        self._names_are_text = score.matches > 0
+        how = (f"{score.matches} of {len(selections)} selections verified by their text" if score.matches else
+               f"{score.edges} of {2 * len(selections)} selection ends on word boundaries; the file gives no selected text to check")
         if best != default:
             self.notes.append(f"source {name!r}: offsets do not fit {self.producer}'s usual counting ({default.describe()}); "
                               f"read as {best.describe()} ({how})")
-        else:
-            self.notes.append(f"source {name!r}: offsets read as {best.describe()} ({how})")
+        elif self.producer != "thematica" or not score.perfect(len(selections)):
+            self.notes.append(f"source {name!r}: offsets read as {self.producer} counts them, {best.describe()} ({how})")
         return best
-
-    def _score(self, selections: list[SelectionDoc], textmap: TextMap, rule: CountingRule) -> tuple[int, int, int, int]:
-        matches = mismatches = mapped = edges = 0
-        canonical = textmap.canonical
-        for s in selections:
-            span = textmap.place(min(s.start, s.end), max(s.start, s.end), rule)  # type: ignore[type-var]
-            if span is None or span[0] >= span[1]:
-                continue
-            mapped += 1
-            edges += clean_edges(canonical, *span)
-            verdict = same_text(s.name, canonical[span[0] : span[1]])
-            matches += verdict is True
-            mismatches += verdict is False
-        return (matches - mismatches, mismatches * -1, mapped, edges)[0], mismatches, mapped, edges
 
     def _unplaced_all(self, text: TextDoc, why: str) -> None:
         codings = sum(len(s.codings) for s in text.selections) + len(text.codings)
@@ -374,15 +351,39 @@ class _Build:
         return ""
 
 
-def _perfect(score: tuple[int, int, int, int], count: int) -> bool:
-    net, mismatches, mapped, edges = score
-    return mapped == count and mismatches == 0 and (net > 0 or edges >= 0.9 * 2 * count)
+@dataclass(frozen=True, slots=True)
+class _Score:
+    """How well a counting rule fits a source's selections."""
 
+    matches: int  # selections whose name is their text
+    mismatches: int  # selections whose name is other text
+    mapped: int  # selections that fall on whole characters inside the text
+    edges: int  # selection ends on word boundaries
 
-def _with_coder(segment: SegmentData, coder: str) -> SegmentData:
-    from dataclasses import replace
+    @classmethod
+    def of(cls, selections: list[SelectionDoc], textmap: TextMap, rule: CountingRule) -> "_Score":
+        matches = mismatches = mapped = edges = 0
+        canonical = textmap.canonical
+        for s in selections:
+            a, b = sorted((s.start or 0, s.end or 0))
+            span = textmap.place(a, b, rule)
+            if span is None or span[0] >= span[1]:
+                continue
+            mapped += 1
+            edges += clean_edges(canonical, *span)
+            verdict = same_text(s.name, canonical[span[0] : span[1]])
+            matches += verdict is True
+            mismatches += verdict is False
+        return cls(matches, mismatches, mapped, edges)
 
-    return replace(segment, coder_guid=coder)
+    def key(self) -> tuple[int, int, int]:
+        return self.matches - self.mismatches, self.mapped, self.edges
+
+    def perfect(self, count: int) -> bool:
+        """Every selection placed, none contradicted by its text, and verified (by text, else by word edges)."""
+        if self.mapped != count or self.mismatches:
+            return False
+        return self.matches > 0 or self.edges >= 0.9 * 2 * count
 
 
 def _kind(text: TextDoc) -> str:
@@ -403,4 +404,4 @@ def _element_label(text: TextDoc) -> str:
         text.element, text.element)
 
 
-__all__ = ["read_qdpx", "read_qdc", "decode_raw", "iso", "DATA_NOTE_NAME", "split_code_description", "derived_guid"]
+__all__ = ["read_qdpx", "read_qdc", "decode_raw"]

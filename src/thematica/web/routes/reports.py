@@ -25,6 +25,23 @@ FORMATS = {
 }
 
 
+#: Exports (GET /reports/export/{kind}): kind -> (media type, file name after the project's stem).
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTS = {
+    "segments.csv": ("text/csv; charset=utf-8", "-segments.csv"),
+    "segments.xlsx": (_XLSX, "-segments.xlsx"),
+    "presence.csv": ("text/csv; charset=utf-8", "-presence.csv"),
+    "presence.xlsx": (_XLSX, "-presence.xlsx"),
+    "counts.csv": ("text/csv; charset=utf-8", "-counts.csv"),
+    "counts.xlsx": (_XLSX, "-counts.xlsx"),
+    "codebook.xlsx": (_XLSX, "-codebook.xlsx"),
+    "codebook.docx": (FORMATS["docx"][0], "-codebook.docx"),
+    "project.qdpx": ("application/zip", ".qdpx"),
+    "codebook.qdc": ("application/xml", "-codebook.qdc"),
+    "folder.zip": ("application/zip", "-folder.zip"),
+}
+
+
 class CoreqBody(BaseModel):
     item: str | int
     answer: str
@@ -66,6 +83,29 @@ def codebook_csv(wb: Workbench = Depends(workbench)) -> Response:
         text, stem = project.export_codebook_csv(), _stem(project.path.stem)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{stem}-codebook.csv"'})
+
+
+@router.get("/reports/export/{kind}")
+def download_export(kind: str, wb: Workbench = Depends(workbench)) -> Response:
+    """A table (CSV, Excel), the codebook (Excel, Word), REFI-QDA (.qdpx, .qdc) or the JSON Lines folder (ZIP)."""
+    if kind not in EXPORTS:
+        raise NotFound(f"exports are {', '.join(EXPORTS)}, not {kind}")
+    media_type, ending = EXPORTS[kind]
+    name = kind.split(".")[0]
+    with scratch_folder("export") as folder:
+        with wb.use() as project:
+            target = folder / f"{_stem(project.path.stem)}{ending}"
+            if kind == "project.qdpx":
+                project.export_qdpx(target)
+            elif kind == "codebook.qdc":
+                project.export_qdc(target)
+            elif kind == "folder.zip":
+                project.export_folder(folder / "folder")
+            else:
+                project.export_table(name, target)
+        if kind == "folder.zip":
+            shutil.make_archive(str(target.with_suffix("")), "zip", folder / "folder")
+        return file_response(target, media_type, filename=target.name)
 
 
 @router.post("/api/coreq")
