@@ -52,6 +52,12 @@ _START, _END = _w("commentRangeStart"), _w("commentRangeEnd")
 _CONTAINERS = frozenset(_w(t) for t in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
 _PARTICIPANT_STEM = re.compile(r"^((?:P|R|ID|Participant|Respondent)[-_ ]?\d+)(?:\b|_)", re.IGNORECASE)
 _MAX_PART = 50 * 1024 * 1024  # bytes of one XML part we are willing to parse
+_SKIPPED = {  # why a comment made no segment: (said of one, said of several)
+    "point": ("marks no passage of the body (a point comment, or one in a text box, header or note)",
+              "mark no passage of the body (point comments, or in text boxes, headers or notes)"),
+    "empty": ("anchors no text", "anchor no text"),
+    "untitled": ("has no text to name a code", "have no text to name a code"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +121,16 @@ def read_word_comments(
         if c.parent is not None:
             continue
         if c.id not in anchors.starts or c.id not in anchors.ends:
-            skipped["marks no passage of the body (a point comment, or one in a text box, header or note)"].append(c.id)
+            skipped["point"].append(c.id)
             continue
         start, end = _trim(doc.text, to_text(anchors.starts[c.id]), to_text(anchors.ends[c.id]))
         if start >= end:
-            skipped["anchors no text"].append(c.id)
+            skipped["empty"].append(c.id)
             continue
         title, memo = _title_and_memo(c, replies.get(c.id, []))
         code_guid = codes.add(title, notes)
         if code_guid is None:
-            skipped["has no text to name a code"].append(c.id)
+            skipped["untitled"].append(c.id)
             continue
         who = (c.author.strip() if author_as_coder else "") or coder
         if author_as_coder and not c.author.strip():
@@ -133,8 +139,9 @@ def read_word_comments(
         segments.append(SegmentData(str(uuid.uuid4()), source_guid, code_guid, coder_data.guid, start, end,
                                     doc.text[start:end], memo))
     for reason, ids in skipped.items():
-        notes.append(f"{_plural(len(ids), 'comment')} {reason}, so {'it was' if len(ids) == 1 else 'they were'} "
-                     f"left out (id {', '.join(ids)})")
+        one, many = _SKIPPED[reason]
+        notes.append(f"{_plural(len(ids), 'comment')} {one if len(ids) == 1 else many}, so "
+                     f"{'it was' if len(ids) == 1 else 'they were'} left out (id {', '.join(ids)})")
     if not segments:
         raise InvalidInput(f"{path.name}: no comment marks a passage that could become a segment; " + "; ".join(notes))
     people, owner, turns = _participants(doc, participant)

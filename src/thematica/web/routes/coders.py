@@ -26,6 +26,9 @@ from ..context import Workbench, workbench
 
 router = APIRouter()
 
+#: How many places the page shows at once (open ones first); resolving them brings the next ones in.
+PAGE = 150
+
 UNITS = ("sentence", "turn", "paragraph", "character")
 DIFFERENCES = {
     Difference.MISSING: "only one coder coded it",
@@ -103,10 +106,13 @@ def coders_page(
             refusal = str(error)
     names = {c.id: c.name for c in coders}
     query = urlencode([("unit", comparison.unit.value if comparison else unit), *[("coder", c) for c in chosen or []]])
-    places = [(item, [(name, coding, _pieces(item, coding)) for name, coding in item.coding.items()]) for item in items]
+    ordered = [i for i in items if not i.resolved] + [i for i in items if i.resolved]  # open places first
+    shown = ordered[:PAGE]
+    places = [(item, [(name, coding, _pieces(item, coding)) for name, coding in item.coding.items()]) for item in shown]
     return wb.render(
         request, "coders.html", coders=coders, names=names, units=UNITS, unit=unit, chosen=chosen or [],
         comparison=comparison, query=query, places=places, progress=progress, refusal=refusal, differences=DIFFERENCES,
+        hidden=len(items) - len(shown),
     )
 
 
