@@ -91,7 +91,7 @@ def test_a_project_survives_the_trip_through_a_folder(study: Project, tmp_path: 
     other = thematica.init_project(tmp_path / "other", name="Other")
     try:
         summary = other.import_folder(folder)
-        assert summary.added == {"coders": 2, "participants": 4, "sources": 4, "codes": 4, "segments": 7,
+        assert summary["added"] == {"coders": 2, "participants": 4, "sources": 4, "codes": 4, "segments": 7,
                                  "memos": 5, "themes": 2}
         mine, theirs = study.snapshot(), other.snapshot()
         same = dataclasses.replace(theirs, name=mine.name, settings=mine.settings)

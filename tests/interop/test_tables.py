@@ -17,6 +17,16 @@ from thematica.errors import InvalidInput, NotFound
 from thematica.interop import tables
 from thematica.interop.snapshot import Snapshot
 
+TRANSCRIPT = """SYNTHETIC test transcript.
+
+Interviewer: What does co-production mean to you?
+
+{key}: It means we build the course together. Letting go of power was hard at first.
+
+Interviewer: Can you say more?
+
+{key}: I had to sit on my hands and let Sam lead. Café chats helped 😀.
+"""
 P10_TEXT = (
     "Interviewer: What did you type?\n\n"
     'P10: =HYPERLINK("http://example.org") is what I typed. Letting go of power, again.\n'
@@ -25,8 +35,6 @@ P10_TEXT = (
 
 def build_study(project: Project, folder: Path) -> Project:
     """Three interviews (P01, P02, P10), typed attributes, four codes, two coders, one interviewer segment."""
-    from tests.conftest import TRANSCRIPT
-
     folder.mkdir(exist_ok=True)
     for key, text in (("P01", TRANSCRIPT.format(key="P01")), ("P02", TRANSCRIPT.format(key="P02")), ("P10", P10_TEXT)):
         (folder / f"{key}.txt").write_text(text, encoding="utf-8")

@@ -65,7 +65,9 @@ def export(
 
 
 def import_project(
-    path: Path = typer.Argument(..., help="A .qdpx project, a .qdc codebook, or a folder written by 'export jsonl'."),
+    path: Path = typer.Argument(
+        ..., help="A .qdpx project (or a bare .qde), a .qdc codebook, or a folder written by 'export jsonl'."
+    ),
     json_out: bool = JsonOption,
 ) -> None:
     """Add a REFI-QDA project or codebook, or a JSON Lines folder, to this project (all or nothing).
@@ -75,13 +77,13 @@ def import_project(
     if not path.exists():
         raise NotFound(f"no such file or folder: {path}")
     suffix = path.suffix.lower()
-    if not path.is_dir() and suffix not in (".qdpx", ".qdc"):
-        raise InvalidInput(f"{path.name}: import-project reads .qdpx, .qdc or a folder from 'export jsonl'")
+    if not path.is_dir() and suffix not in (".qdpx", ".qde", ".qdc"):
+        raise InvalidInput(f"{path.name}: import-project reads .qdpx, .qde, .qdc or a folder from 'export jsonl'")
     with project() as proj:
         if path.is_dir():
             result = proj.import_folder(path)
         else:
-            result = _refi(proj, f"import_{suffix[1:]}")(path)
+            result = _refi(proj, "import_qdc" if suffix == ".qdc" else "import_qdpx")(path)
     _report(path, result, json_out)
 
 
@@ -115,24 +117,18 @@ def _refi(proj: Any, method: str) -> Any:
     return found
 
 
-def _summary(result: Any) -> tuple[dict[str, int], list[str]]:
-    """(counts added, notes) from what an import method returned (a summary object or a dict of counts)."""
-    if isinstance(result, dict):
-        added, notes = result, []
-    else:
-        added = getattr(result, "added", None) or getattr(result, "counts", None) or {}
-        notes = getattr(result, "notes", ()) or ()
-    return {str(k): int(v) for k, v in dict(added).items()}, [str(n) for n in notes]
-
-
-def _report(path: Path, result: Any, json_out: bool) -> None:
-    added, notes = _summary(result)
+def _report(path: Path, result: dict[str, Any], json_out: bool) -> None:
+    """Print an import's summary (file, format, origin, added, notes: what every import method returns)."""
+    added = {str(k): int(v) for k, v in dict(result.get("added") or {}).items()}
+    notes = [str(n) for n in result.get("notes") or ()]
     if json_out:
-        print_json({"file": str(path), "added": added, "notes": notes})
+        print_json({**result, "added": added, "notes": notes})
         return
     order = [k for k in KINDS if k in added] + sorted(k for k in added if k not in KINDS)
     parts = [_count(added[k], k) for k in order if added[k]]
-    done(f"Imported {path.name}: {', '.join(parts) if parts else 'nothing new (everything was already here)'}")
+    origin = str(result.get("origin") or "")
+    made_by = f" (written by {origin})" if origin and str(result.get("format", "")).startswith("REFI") else ""
+    done(f"Imported {path.name}{made_by}: {', '.join(parts) if parts else 'nothing new (everything was already here)'}")
     if notes:
         console.print("Not carried over, or changed on the way:", markup=False)
         for note in notes:

@@ -254,7 +254,7 @@ class _Reader:
         return kind(**values)
 
     def value(self, name: str, annotation: Any, value: Any) -> Any:
-        text = str(annotation)
+        text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
         if text.startswith("tuple[tuple["):  # participant attributes: pairs of text
             ok = isinstance(value, list) and all(
                 isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in value)

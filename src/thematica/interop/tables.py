@@ -212,8 +212,8 @@ def codebook_blocks(snapshot: Snapshot, *, coders: Collection[str] | None = None
     if not records:
         return [*blocks, Paragraph("[The codebook is empty.]", "scaffold")]
     blocks.append(Paragraph(
-        f"{_plural(len(records), 'code')}, {top} at the top level. Segments counts coded segments; "
-        "participants counts the distinct participants whose speech is coded with the code.", "meta"))
+        f"{_plural(len(records), 'code')}, {top} at the top level. For each code: the segments coded with it, "
+        "and the number of participants whose speech they come from (interviewer speech counts for nobody).", "meta"))
     summary = tuple(
         ("\u2003" * (r["level"] - 1) + r["name"], r["origin"], str(r["segments"]), str(r["participants"]))
         for r in records

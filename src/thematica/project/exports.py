@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.tables import Table
 from ..errors import Conflict, InvalidInput
@@ -19,15 +18,6 @@ if TYPE_CHECKING:
 #: What ``export_table`` writes: kind -> the suffixes it takes.
 TABLE_SUFFIXES = {"segments": (".csv", ".xlsx"), "presence": (".csv", ".xlsx"), "counts": (".csv", ".xlsx"),
                   "codebook": (".csv", ".xlsx", ".docx")}
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import added (``added``: counts by kind) and what it could not carry over (``notes``)."""
-
-    source: str
-    added: dict[str, int]
-    notes: tuple[str, ...] = ()
 
 
 class ExportsMixin(RefiMixin):
@@ -79,11 +69,14 @@ class ExportsMixin(RefiMixin):
         """Write the project as a folder of JSON Lines and text files (see :mod:`thematica.interop.jsonl`)."""
         return jsonl.write_folder(self._visible_snapshot(), path)
 
-    def import_folder(self, path: Path | str) -> ImportSummary:
-        """Add a folder written by ``export_folder`` to this project, in one change (all or nothing)."""
+    def import_folder(self, path: Path | str) -> dict[str, Any]:
+        """Add a folder written by ``export_folder`` to this project, in one change (all or nothing).
+
+        Returns a summary like ``import_qdpx``'s: file, format, origin, name, added (counts), notes.
+        """
         snapshot = jsonl.read_folder(path)
         added = self.load_snapshot(snapshot, summary=f"imported folder {Path(path).name}")
-        return ImportSummary(str(path), added, snapshot.notes)
+        return _summary(path, "thematica folder", snapshot, added)
 
     # -- Word comments -----------------------------------------------------------------------
     def import_word_comments(
@@ -93,13 +86,13 @@ class ExportsMixin(RefiMixin):
         author_as_coder: bool = False,
         name: str | None = None,
         participant: str | None = None,
-    ) -> ImportSummary:
+    ) -> dict[str, Any]:
         """Import a DOCX as a source whose comments become codes and coded segments (one change).
 
         Each comment's anchored text is a segment, its first paragraph the
         code (a "/" makes a path), later paragraphs and replies the memo.
         Segments are the current user's, or with ``author_as_coder`` each
-        comment's author's.
+        comment's author's. Returns a summary like ``import_folder``'s.
         """
         path = Path(path)
         snapshot = wordcomments.read_word_comments(
@@ -109,7 +102,7 @@ class ExportsMixin(RefiMixin):
         if any(s.name == taken for s in self.sources()):
             raise Conflict(f"there is already a source named {taken!r}; import the comments under another name")
         added = self.load_snapshot(snapshot, summary=f"imported {path.name} with its comments as codes")
-        return ImportSummary(str(path), added, snapshot.notes)
+        return _summary(path, "Word comments", snapshot, added)
 
     # -- helpers -------------------------------------------------------------------------------
     def _table_coders(self, kind: str, coder: str | None) -> set[str] | None:
@@ -134,3 +127,9 @@ class ExportsMixin(RefiMixin):
         kept = {s.guid for s in segments}
         memos = tuple(m for m in snapshot.memos if m.target != "segment" or m.target_guid in kept)
         return dataclasses.replace(snapshot, segments=segments, memos=memos)
+
+
+def _summary(path: Path | str, kind: str, snapshot: Snapshot, added: dict[str, int]) -> dict[str, Any]:
+    """What an import did, in the shape every import method returns."""
+    return {"file": str(path), "format": kind, "origin": snapshot.origin, "name": snapshot.name,
+            "added": added, "notes": list(snapshot.notes)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import Conflict
 from ..interop.refi import reader, writer
 from ..interop.snapshot import Snapshot
 from .exchange import ExchangeMixin
@@ -46,6 +47,22 @@ class RefiMixin(ExchangeMixin):
 
     def _load_refi(self, path: Path, snapshot: Snapshot, what: str) -> dict[str, Any]:
         tool = snapshot.origin or "an unnamed tool"
+        self._refuse_guid_clashes(snapshot, path)
         added = self.load_snapshot(snapshot, summary=f"imported REFI-QDA {what} {path.name} (from {tool})")
         return {"file": str(path), "format": f"REFI-QDA {what}", "origin": snapshot.origin, "name": snapshot.name,
                 "added": added, "notes": list(snapshot.notes)}
+
+    def _refuse_guid_clashes(self, snapshot: Snapshot, path: Path) -> None:
+        """A source or participant whose GUID is already here under another name: say so before anything is written."""
+        with self._read() as r:
+            guids = r.guids()
+            names = {guids["source"].get(s.id): s.name for s in r.sources()}
+            keys = {guids["participant"].get(pid): key for pid, key in r.participants()}
+        for s in snapshot.sources:
+            if s.guid in names and names[s.guid] != s.name:
+                raise Conflict(f"{path.name}: source {s.name!r} has the same GUID as source {names[s.guid]!r} already in "
+                               "this project (imported before, then renamed?); nothing was imported")
+        for p in snapshot.participants:
+            if p.guid in keys and keys[p.guid] != p.key:
+                raise Conflict(f"{path.name}: participant {p.key!r} has the same GUID as participant {keys[p.guid]!r} "
+                               "already in this project; nothing was imported")

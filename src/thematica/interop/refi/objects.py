@@ -69,7 +69,7 @@ class Objects:
         self.data: ThematicaData | None = None
         self.data_note = ""
         self.segment_guids: set[str] = set()
-        self.selection_notes: dict[str, list[str]] = {}  # segment GUID -> note GUIDs
+        self.loose: list[MemoData] = []  # memos made from selection comments
         self._read_data_note()
 
     # -- the thematica data note -------------------------------------------------------------------------
@@ -164,7 +164,12 @@ class Objects:
         else:
             attributes = tuple(self._attribute(name, kind) for name, kind in variables.values())
         result, keys = [], Counter[str]()
+        seen: set[str] = set()
         for case in self.doc.cases:
+            if not case.guid or case.guid in seen:
+                self.notes.append(f"case {case.name!r} has {'a repeated' if case.guid else 'no'} GUID; it was not imported")
+                continue
+            seen.add(case.guid)
             key = self.exact(case.guid, "name", case.name).strip() or f"case {case.guid[:8]}"
             keys[key] += 1
             if keys[key] > 1:
@@ -249,9 +254,15 @@ class Objects:
             guid = derived_guid("segment", selection.guid, coding.code, guid)
             self.notes.append(f"coding GUID {coding.guid} occurs twice; the second got a new GUID")
         self.segment_guids.add(guid)
-        self.selection_notes[guid] = selection.notes + coding.notes
         return SegmentData(guid, source, coding.code, self.coder_for(coding.user, selection.user, self.doc.creating_user),
                            start, end, text, memo, created)
+
+    def comment(self, selection: SelectionDoc, source: SourceData, text: str) -> None:
+        """A selection with a Description but no coding (MAXQDA comments): a memo on its source, quoting it."""
+        quote = text if len(text) <= 80 else text[:79].rstrip() + "…"
+        body = canonicalise(selection.description).strip()
+        self.loose.append(MemoData("source", source.guid, f'On "{quote}": {body}', FOREIGN_MEMO_PHASE,
+                                   self.users.get(selection.user, ""), iso(selection.created)))
 
     def _note_content(self, guid: str) -> str:
         note = self.note_docs.get(guid)
@@ -262,7 +273,7 @@ class Objects:
               note_text: Callable[[TextDoc], str]) -> tuple[MemoData, ...]:
         """Memos from Notes: thematica's own from its data note, others by what refers to them."""
         used = {self.data_note} if self.data_note else set()
-        result: list[MemoData] = []
+        result: list[MemoData] = list(self.loose)
         if self.data:
             used.update(self.data.segment_memos.values())
             used.update(t for t in (self.data_narrative_notes()) if t)
@@ -347,6 +358,8 @@ class Objects:
             names = {s.guid: self.exact(s.guid, "name", s.name) for s in self.doc.sets}
             result = []
             for t in self.data.themes:
+                if t["guid"] in {x.guid for x in result}:
+                    continue
                 if t["guid"] not in names:
                     self.notes.append(f"theme {t['guid']} is in thematica's data note but not among the sets; not imported")
                     continue

@@ -21,9 +21,10 @@ from pathlib import Path, PurePosixPath
 from ...errors import ImportError_
 from ..snapshot import SegmentData, Snapshot, SourceData
 from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
+from .names import derived_guid
 from .offsets import CANDIDATES, CountingRule, TextMap, clean_edges, producer_rule, same_text
 from .objects import Objects
-from .safety import SafeArchive, is_zip, parse_xml, read_xml_file
+from .safety import SafeArchive, is_zip, looks_like_xml, parse_xml, read_xml_file
 
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _MAX_LISTED = 20
@@ -43,7 +44,7 @@ def read_qdpx(path: Path | str) -> Snapshot:
                 raise ImportError_(f"{label} holds a codebook, not a project; import it as a .qdc codebook")
             return _Build(doc, _Files(archive, entry), path.name).snapshot()
     data = read_xml_file(path)
-    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if not looks_like_xml(data):
         raise ImportError_(f"{path.name} is neither a .qdpx (zip) file nor a REFI-QDA .qde (XML) file")
     doc = parse_project(parse_xml(data, path.name), path.name)
     if doc.root != "Project":
@@ -143,6 +144,8 @@ class _Build:
             themes = o.themes(codes, set())
             return Snapshot(name=Path(self.label).stem, origin=self.doc.origin, codes=codes, themes=themes,
                             notes=tuple(self.notes))
+        if self.files is None:
+            self.notes.append(f"{self.label} is a bare project file without its source files: no text could be imported")
         attributes, participants = o.participants()
         sources, segments, placed = self._sources()
         sources, participants = o.attach_sources(sources, participants, {t.guid: t.values for t in self.doc.texts})
@@ -167,20 +170,27 @@ class _Build:
         names: Counter[str] = Counter()
         read_paths: set[str] = set()
         missing: list[str] = []
+        taken: set[str] = set()
         for text in self.doc.texts:
             if text.element == "TextDescription":
                 self.notes.append(f"the text description of a picture ({text.name or text.guid}) was not imported")
                 continue
             path_key = text.plain_path.strip().casefold()
             if text.element == "Transcript" and path_key in read_paths and not text.selections:
-                continue  # the same file as a text source already read (ATLAS.ti lists it twice)
+                continue  # the same file as a text source (ATLAS.ti lists it twice)
+            read_paths.add(path_key)
             loaded = self._load_text(text)
             if loaded is None:
                 missing.append(text.name or text.guid)
                 self._unplaced_all(text, "its text could not be read")
                 continue
             textmap, original, file_name = loaded
-            read_paths.add(path_key)
+            if text.guid in taken or not text.guid:
+                new = derived_guid("source", text.guid, str(len(taken)))
+                self.notes.append(f"{_element_label(text)} {text.name!r} has {'a repeated' if text.guid else 'no'} GUID; "
+                                  f"imported under the new GUID {new}")
+                text.guid = new
+            taken.add(text.guid)
             source = self._source(text, textmap, original, file_name, names)
             sources.append(source)
             segments.extend(self._segments(text, textmap, source, placed))
@@ -262,6 +272,8 @@ class _Build:
                 continue
             start, end = span
             placed[selection.guid] = []
+            if not selection.codings and selection.description.strip():
+                o.comment(selection, source, textmap.canonical[start:end])
             for coding in selection.codings:
                 segment = o.segment(selection, coding, source.guid, start, end, textmap.canonical[start:end])
                 if segment is not None:

@@ -205,6 +205,11 @@ def _prolog_text(data: bytes) -> str:
     return head.decode("utf-8", errors="replace")
 
 
+def looks_like_xml(data: bytes) -> bool:
+    """Whether the bytes start like an XML document (in UTF-8 or UTF-16, BOM or not)."""
+    return _prolog_text(data[:1024]).lstrip().startswith("<")
+
+
 def refuse_doctype(data: bytes, label: str) -> None:
     """Refuse a document whose prolog holds a DOCTYPE (or any other markup declaration)."""
     text = _prolog_text(data)
