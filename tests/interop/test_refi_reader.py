@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import time
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from thematica import Project
 from thematica.interop.refi.document import norm_guid, parse_project
+from thematica.interop.refi.offsets import CountingRule, TextMap
 from thematica.interop.refi.reader import read_qdc, read_qdpx
 from thematica.interop.refi.safety import parse_xml
 from thematica.text import canonicalise, index_to_utf16
@@ -117,6 +122,43 @@ def test_atlas_annex_snapshot_says_what_it_could_not_import() -> None:
     assert memos["Research Plan"].author == "Friedrich Markgraf"
 
 
+def _annex_texts() -> dict[str, bytes]:
+    """Made-up .txt files for the annex's sources: each selection's text (its name) at its offsets, CRLF lines,
+    positions counted with CRLF as one as ATLAS.ti does; a quotation renamed by its user gets filler only."""
+    root = etree.fromstring(ATLAS.read_bytes())
+    files = {}
+    for holder in root.iter("{*}TextSource", "{*}Representation"):
+        if not holder.get("plainTextPath"):
+            continue
+        sels = [(int(x.get("startPosition")), int(x.get("endPosition")), x.get("name")) for x in holder.iter("{*}PlainTextSelection")]
+        chars = list(("filler words here " * 80 + "\n") * 3)
+        for start, end, name in sels:
+            if name == "damage done by fatty foods":
+                continue
+            body = name[:-1] if name.endswith("…") else name
+            chars[start : start + len(body)] = list(body)
+        files[f"Sources/{holder.get('plainTextPath').split('//')[1]}"] = "".join(chars).replace("\n", "\r\n").encode()
+    return files
+
+
+def test_atlas_annex_with_its_texts_places_every_text_selection(tmp_path: Path) -> None:
+    snap = read_qdpx(qdpx(tmp_path / "annex.qdpx", ATLAS.read_bytes(), _annex_texts(), qde_name="ATLAS.ti standard project.qde"))
+    names = [s.name for s in snap.sources]
+    assert "Mabel.txt" in names and "Pay de Limón con Base de Granola | Kellogg's ®.pdf" in names  # a PDF's text: the PDF
+    assert len(names) == len(set(names)) == 8  # 6 text sources, 2 PDF texts; the transcripts are the same files
+    assert len(snap.segments) == 9  # every coding of the 8 text selections (the 9th selection has no coding)
+    texts = {s.text for s in snap.segments}
+    assert "Oh, that was great. See you tomorrow? Eleven thirty. Mm." in texts and "granola" in texts
+    notes = _notes(snap)
+    assert "CRLF as 1" in notes and "renamed quotation" in notes
+    assert "Pay de Limón con Base de Granola | Kellogg's ®.pdf (2)" in notes  # 2 of its 4 regions came in as text
+    assert "Kellogg's Passion for Nutrition.pdf (PDF, its text imported)" in notes
+    pdf = [s for s in snap.sources if s.name.startswith("Pay de")][0]
+    assert pdf.guid == "2065d8ab-d724-40c9-b4e9-6eb8dab73541"  # the PDFSource's GUID, as its cases and sets name it
+    comment = [m for m in snap.memos if m.target == "source" and "Mabel is not the only person" in m.text]
+    assert comment and comment[0].text.startswith('On "For some reason babies')
+
+
 # -- offsets per producer, verified by the selected text --------------------------------------------------------
 ATLAS_TEXT = "Q: How was breakfast?\r\nA: Café au lait 😀 and toast.\r\nQ: Anything else?\r\nA: Too rushed, honestly.\r\n"
 
@@ -167,6 +209,30 @@ def test_selections_that_cannot_be_placed_are_reported_never_misplaced(tmp_path:
     for n in (0, 1, 2, 3):
         assert guid(n) in notes
     assert "zero length" in notes and "1 coding(s) not imported" in notes
+
+
+RAW = st.lists(st.sampled_from(["a", "b", " ", "\r\n", "\n", "\r", "😀", "👍🏽", "e\u0301", "q\u0303", "é", "日", "\u2028", "\ufeff"]),
+               max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=RAW, a=st.integers(0, 60), b=st.integers(0, 60), rule=st.sampled_from(["utf16", "crlf1", "codepoints"]))
+def test_a_producer_offset_maps_onto_canonical_text_exactly_or_not_at_all(raw: str, a: int, b: int, rule: str) -> None:
+    i, j = sorted((min(a, len(raw)), min(b, len(raw))))
+    count = {"utf16": lambda t: len(t.encode("utf-16-le")) // 2, "crlf1": lambda t: len(t.replace("\r\n", "\n")),
+             "codepoints": len}[rule]
+    counting = {"utf16": CountingRule("utf16", 2), "crlf1": CountingRule("codepoint", 1), "codepoints": CountingRule()}[rule]
+    textmap = TextMap(raw)
+    assert textmap.canonical == canonicalise(raw)
+    span = textmap.place(count(raw[:i]), count(raw[:j]), counting)
+    splits_crlf = any(raw[k - 1 : k + 1] == "\r\n" for k in (i, j) if 0 < k < len(raw))
+    if splits_crlf and rule == "crlf1":
+        return  # a producer counting CRLF as one cannot name a position inside it
+    if span is not None:  # never a neighbouring position: exactly the text the producer meant
+        lined = re.sub("\r\n|\r|\u2028|\u2029|\x85", "\n", raw[1 if i == 0 and raw.startswith("\ufeff") else i : j])
+        assert textmap.canonical[span[0] : span[1]] == unicodedata.normalize("NFC", lined)
+    elif unicodedata.is_normalized("NFC", raw) and not splits_crlf and not raw.startswith("\ufeff"):
+        raise AssertionError(f"{i}..{j} should have been placed")
 
 
 # -- variants seen in the wild ---------------------------------------------------------------------------------

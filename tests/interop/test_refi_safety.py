@@ -91,6 +91,15 @@ def test_zip_slip_is_refused(coded: Project, tmp_path: Path, name: str) -> None:
     _refused(coded, path, "zip slip")
 
 
+def test_an_entry_named_twice_is_refused(coded: Project, tmp_path: Path) -> None:
+    path = tmp_path / "twice.qdpx"
+    with pytest.warns(UserWarning), zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", GOOD)
+        archive.writestr(f"sources/{SOURCE}.txt", "Hello world")
+        archive.writestr(f"sources/{SOURCE}.txt", "Other words")
+    _refused(coded, path, "occurs twice")
+
+
 def test_a_symbolic_link_is_refused(coded: Project, tmp_path: Path) -> None:
     path = tmp_path / "link.qdpx"
     with zipfile.ZipFile(path, "w") as archive:

@@ -76,6 +76,7 @@ class TextDoc:
     notes: list[str] = field(default_factory=list)
     values: list[tuple[str, str, str]] = field(default_factory=list)  # (variable guid, value type, value)
     owner: str = ""  # the PDF or A/V source a Representation / Transcript belongs to
+    owner_name: str = ""
 
 
 @dataclass(slots=True)
@@ -86,9 +87,8 @@ class MediaDoc:
     guid: str
     name: str
     path: str
-    selections: int
-    codings: int
-    selection_guids: list[str] = field(default_factory=list)
+    codings: int  # on the whole source
+    selections: dict[str, int] = field(default_factory=dict)  # selection GUID -> its codings
 
 
 @dataclass(slots=True)
@@ -249,7 +249,7 @@ def _selection(element: etree._Element) -> SelectionDoc:
     )
 
 
-def _text(element: etree._Element, owner: str = "") -> TextDoc:
+def _text(element: etree._Element, owner: str = "", owner_name: str = "") -> TextDoc:
     content = child(element, "PlainTextContent")
     return TextDoc(
         element=local(element),
@@ -266,6 +266,7 @@ def _text(element: etree._Element, owner: str = "") -> TextDoc:
         notes=_refs(element, "NoteRef"),
         values=_values(element),
         owner=owner,
+        owner_name=owner_name,
     )
 
 
@@ -289,12 +290,12 @@ def _sources(doc: ProjectDoc, sources: Iterator[etree._Element]) -> None:
             doc.texts.append(_text(source))
             continue
         guid = norm_guid(source.get("guid"))
-        selections = list(children(source, _MEDIA_SELECTIONS.get(kind, "")))
-        codings = sum(len(list(children(s, "Coding"))) for s in selections) + len(list(children(source, "Coding")))
-        doc.media.append(MediaDoc(kind, guid, _attr(source, "name"), _attr(source, "path"), len(selections), codings,
-                                  [norm_guid(s.get("guid")) for s in selections]))
+        selections = {norm_guid(s.get("guid")): len(list(children(s, "Coding")))
+                      for s in children(source, _MEDIA_SELECTIONS.get(kind, ""))}
+        doc.media.append(MediaDoc(kind, guid, _attr(source, "name"), _attr(source, "path"),
+                                  len(list(children(source, "Coding"))), selections))
         for nested in children(source, "Representation", "Transcript", "TextDescription"):
-            doc.texts.append(_text(nested, owner=guid))
+            doc.texts.append(_text(nested, owner=guid, owner_name=_attr(source, "name")))
 
 
 def parse_project(root: etree._Element, label: str) -> ProjectDoc:

@@ -8,7 +8,9 @@ restores what REFI-QDA cannot hold; otherwise each element is mapped as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from typing import Callable, Iterable
@@ -30,8 +32,6 @@ FOREIGN_MEMO_PHASE = 2
 
 def iso(value: str) -> str:
     """A REFI ``xsd:dateTime`` as thematica stores times (ISO 8601 with offset), or "" when missing or unreadable."""
-    import datetime as dt
-
     value = value.strip()
     if not value:
         return ""
@@ -90,6 +90,10 @@ class Objects:
         """The exact value when the writer had to alter it for XML."""
         return self.data.exact(guid, field, value) if self.data else value
 
+    def label(self, guid: str, value: str) -> str:
+        """A name: exactly as thematica wrote it, else in NFC (macOS tools write decomposed accents)."""
+        return self.data.exact(guid, "name", value) if self.data else unicodedata.normalize("NFC", value)
+
     # -- coders ----------------------------------------------------------------------------------------
     def coder_for(self, *guids: str) -> str:
         """The coder GUID for the first of ``guids`` that is given (unknown users become coders, noted once)."""
@@ -111,7 +115,7 @@ class Objects:
         result = []
         for guid, name in self.users.items():
             role, kind = self.data.coders.get(guid, ("", "person")) if self.data else ("", "person")
-            result.append(CoderData(guid, self.exact(guid, "name", name) or f"user {guid[:8]}", role, kind))
+            result.append(CoderData(guid, self.label(guid, name) or f"user {guid[:8]}", role, kind))
         result.extend(self.extra_users.values())
         if self.needs_unknown:
             result.append(self.unknown_coder())
@@ -130,7 +134,7 @@ class Objects:
                 self.notes.append(f"code {c.name!r} has {'no' if not c.guid else 'a repeated'} GUID; it was not imported")
                 continue
             seen.add(c.guid)
-            name = self.exact(c.guid, "name", c.name).strip() or "(unnamed code)"
+            name = self.label(c.guid, c.name).strip() or "(unnamed code)"
             names[name.casefold()] += 1
             if names[name.casefold()] > 1:
                 parent = by_guid.get(c.parent)
@@ -163,18 +167,17 @@ class Objects:
             attributes = tuple(AttributeData(n, t, c) for n, t, c in self.data.attributes)
         else:
             attributes = tuple(self._attribute(name, kind) for name, kind in variables.values())
-        result, keys = [], Counter[str]()
+        result: list[ParticipantData] = []
         seen: set[str] = set()
         for case in self.doc.cases:
             if not case.guid or case.guid in seen:
                 self.notes.append(f"case {case.name!r} has {'a repeated' if case.guid else 'no'} GUID; it was not imported")
                 continue
             seen.add(case.guid)
-            key = self.exact(case.guid, "name", case.name).strip() or f"case {case.guid[:8]}"
-            keys[key] += 1
-            if keys[key] > 1:
-                key = f"{key} ({keys[key]})"
-                self.notes.append(f"two cases share the name {case.name!r}; the second is imported as participant {key!r}")
+            wanted = self.label(case.guid, case.name).strip() or f"case {case.guid[:8]}"
+            key = self._free_key(wanted, result)
+            if key != wanted:
+                self.notes.append(f"two cases share the name {wanted!r}; the second is imported as participant {key!r}")
             if self.data and case.guid in self.data.participants:
                 values = self.data.participants[case.guid]
             else:
@@ -276,7 +279,7 @@ class Objects:
         result: list[MemoData] = list(self.loose)
         if self.data:
             used.update(self.data.segment_memos.values())
-            used.update(t for t in (self.data_narrative_notes()) if t)
+            used.update(g for s in self.doc.sets for g in s.notes)  # theme narratives: their text is in the data note
             for m in self.data.memos:
                 note = self.note_docs.get(m["note"])
                 if note is None:
@@ -295,16 +298,9 @@ class Objects:
             if not body:
                 continue
             author = self.users.get(note.user, "")
-            for target, guid, prefix in targets.get(note.guid, [("project", None, "")]):
+            for target, guid, prefix in dict.fromkeys(targets.get(note.guid, [("project", None, "")])):
                 result.append(MemoData(target, guid, prefix + body, FOREIGN_MEMO_PHASE, author, iso(note.created)))
         return tuple(result)
-
-    def data_narrative_notes(self) -> list[str]:
-        """Note GUIDs of theme narratives (their text is in the data note too)."""
-        guids = []
-        for s in self.doc.sets:
-            guids.extend(s.notes)
-        return guids
 
     def _note_targets(self, placed: dict[str, list[str]], sources: dict[str, str],
                       codes: dict[str, str]) -> dict[str, list[tuple[str, str | None, str]]]:
@@ -324,9 +320,9 @@ class Objects:
                 selections[s.guid] = (text.guid, s)
                 for note in s.notes + [n for c in s.codings for n in c.notes]:
                     add(note, self._selection_target(s, text.guid, placed, sources))
-        media = {m.guid: m.name for m in self.doc.media}
+        media = {m.guid: _nfc(m.name) for m in self.doc.media}
         for m_sel in self.doc.media:
-            for g in m_sel.selection_guids:
+            for g in m_sel.selections:
                 media.setdefault(g, f"a selection in {m_sel.name}")
         for link in self.doc.links:
             note, other = (link.origin, link.target) if link.origin in self.note_docs else (link.target, link.origin)
@@ -355,7 +351,7 @@ class Objects:
     def themes(self, codes: tuple[CodeData, ...], segments: set[str]) -> tuple[ThemeData, ...]:
         known = {c.guid for c in codes}
         if self.data:
-            names = {s.guid: self.exact(s.guid, "name", s.name) for s in self.doc.sets}
+            names = {s.guid: self.label(s.guid, s.name) for s in self.doc.sets}
             result = []
             for t in self.data.themes:
                 if t["guid"] in {x.guid for x in result}:
@@ -370,7 +366,7 @@ class Objects:
         if self.doc.origin.startswith(ORIGIN_PREFIX):
             return self._described_themes(known)
         if self.doc.sets:
-            listed = ", ".join(f"{s.name} ({len(s.codes)} codes, {len(s.sources)} sources)" for s in self.doc.sets[:_LISTED])
+            listed = ", ".join(f"{_nfc(s.name)} ({len(s.codes)} codes, {len(s.sources)} sources)" for s in self.doc.sets[:_LISTED])
             more = f" and {len(self.doc.sets) - _LISTED} more" if len(self.doc.sets) > _LISTED else ""
             self.notes.append(f"{len(self.doc.sets)} set(s) not imported (thematica has no sets; only its own themes travel as sets): {listed}{more}")
         return ()
@@ -392,23 +388,27 @@ class Objects:
         return tuple(_tree_order(result))
 
     # -- what is left ------------------------------------------------------------------------------------
-    def leftovers(self) -> None:
-        """Say what the file holds that thematica does not import."""
+    def leftovers(self, placed: dict[str, list[str]], imported: set[str]) -> None:
+        """Say what the file holds that thematica does not import (``placed``: text selections that were;
+        ``imported``: GUIDs of the sources that were, a PDF among them when its text was)."""
         doc = self.doc
         if doc.media:
             kinds = {"PictureSource": "picture", "PDFSource": "PDF", "AudioSource": "audio", "VideoSource": "video"}
-            listed = ", ".join(f"{m.name or m.guid} ({kinds.get(m.element, m.element)})" for m in doc.media[:_LISTED])
+            listed = ", ".join(f"{_nfc(m.name) or m.guid} ({kinds.get(m.element, m.element)}"
+                               f"{', its text imported' if m.guid in imported else ''})" for m in doc.media[:_LISTED])
             more = f" and {len(doc.media) - _LISTED} more" if len(doc.media) > _LISTED else ""
             self.notes.append(f"attachments not imported: {listed}{more}")
-            lost = [m for m in doc.media if m.codings]
+            # a PDF region that is also a selection of the PDF's text (ATLAS.ti: same GUID) came in through the text
+            lost = [(m, m.codings + sum(n for g, n in m.selections.items() if g not in placed)) for m in doc.media]
+            lost = [(m, n) for m, n in lost if n]
             if lost:
-                self.notes.append("codings of picture, PDF-region, audio and video selections not imported: "
-                                  + ", ".join(f"{m.name or m.guid} ({m.codings})" for m in lost[:_LISTED]))
+                self.notes.append("codings of pictures, PDF regions, audio and video not imported: "
+                                  + ", ".join(f"{_nfc(m.name) or m.guid} ({n})" for m, n in lost[:_LISTED]))
         links = [k for k in doc.links if k.origin not in self.note_docs and k.target not in self.note_docs]
         if links:
             self.notes.append(f"{len(links)} link(s) between objects not imported (thematica has no links)")
         if doc.graphs:
-            self.notes.append(f"graph(s) not imported: {', '.join(doc.graphs[:_LISTED])}")
+            self.notes.append(f"graph(s) not imported: {', '.join(map(_nfc, doc.graphs[:_LISTED]))}")
         if doc.description.strip() and not (self.data and doc.description.startswith("Research question: ")):
             self.notes.append("the project's description was imported as a project memo")
 
@@ -435,6 +435,10 @@ class Objects:
 
 
 _LISTED = 20
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 _THEME_STATUSES = ("candidate", "reviewed", "defined", "final")
 
 

@@ -117,6 +117,13 @@ class TextMap:
         if self.canonical != canonicalise(raw):  # pragma: no cover - e.g. a second BOM before combining marks
             raise ImportError_("a source's text could not be mapped onto canonical text (unusual BOM or marks at its start)")
         self._cumulative: dict[CountingRule, list[int] | None] = {}
+        self._collapsed: str | None = None
+
+    def collapsed(self) -> str:
+        """The canonical text with every run of whitespace made one space (to look for a selection's text)."""
+        if self._collapsed is None:
+            self._collapsed = " ".join(self.canonical.split())
+        return self._collapsed
 
     def to_canonical(self, index: int) -> int | None:
         """The canonical index of raw index ``index``, or None inside a merged unit or out of range."""
@@ -215,24 +222,31 @@ def _nfc_edit(start: int, chunk: str) -> _Edit:
     return _Edit(start, start + len(chunk), replacement, inner)
 
 
-def same_text(name: str, selected: str) -> bool | None:
-    """Whether a selection's ``name`` is its text (None when the name is empty).
+EXACT, LOOSE, WRONG = 2, 1, 0
+
+
+def same_text(name: str, selected: str) -> int | None:
+    """How well a selection's ``name`` matches its text: EXACT, LOOSE, WRONG (None when the name is empty).
 
     Tools put the selected text in ``PlainTextSelection@name``, often cut to
-    about 100 characters and ended with an ellipsis; whitespace may differ.
+    about 100 characters and ended with an ellipsis, sometimes with other
+    whitespace: that is a LOOSE match.
     """
-    wanted = " ".join(canonicalise(name).split())
-    if not wanted:
+    wanted = canonicalise(name)
+    if not wanted.strip():
         return None
+    if wanted == selected:
+        return EXACT
+    wanted = " ".join(wanted.split())
     got = " ".join(selected.split())
     if got == wanted:
-        return True
+        return LOOSE
     for ellipsis in ("…", "..."):
         if wanted.endswith(ellipsis):
             head = wanted[: -len(ellipsis)].rstrip()
             if head and got.startswith(head):
-                return True
-    return False
+                return LOOSE
+    return WRONG
 
 
 def clean_edges(text: str, start: int, end: int) -> int:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ...errors import ImportError_
+from ...text import canonicalise
 from ..snapshot import SegmentData, Snapshot, SourceData
 from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
 from .names import derived_guid
-from .offsets import CANDIDATES, CountingRule, TextMap, clean_edges, producer_rule, same_text
+from .offsets import CANDIDATES, EXACT, WRONG, CountingRule, TextMap, clean_edges, producer_rule, same_text
 from .objects import Objects
 from .safety import SafeArchive, is_zip, looks_like_xml, parse_xml, read_xml_file
 
@@ -153,7 +154,7 @@ class _Build:
         memos = o.project_memo() + o.memos(placed, {s.guid: s.name for s in sources}, {c.guid: c.name for c in codes},
                                            self._note_text)
         themes = o.themes(codes, {s.guid for s in segments})
-        o.leftovers()
+        o.leftovers(placed, {s.guid for s in sources})
         snapshot = Snapshot(
             name=o.exact("project", "name", self.doc.name) or Path(self.label).stem, origin=self.doc.origin,
             coders=coders, attributes=attributes, participants=participants, sources=sources, codes=codes,
@@ -185,6 +186,8 @@ class _Build:
                 self._unplaced_all(text, "its text could not be read")
                 continue
             textmap, original, file_name = loaded
+            if text.element == "Representation" and text.owner:  # a PDF's text: the source is the PDF
+                text.guid, text.name = text.owner, text.owner_name or text.name
             if text.guid in taken or not text.guid:
                 new = derived_guid("source", text.guid, str(len(taken)))
                 self.notes.append(f"{_element_label(text)} {text.name!r} has {'a repeated' if text.guid else 'no'} GUID; "
@@ -203,7 +206,8 @@ class _Build:
         data = self.objects.data
         extra = data.sources.get(text.guid) if data else None
         if extra is None:
-            return SourceData(text.guid, name, _kind(text), textmap.canonical, original, file_name)
+            kind = "docx" if file_name.lower().endswith(".docx") else "txt"  # what the kept bytes are
+            return SourceData(text.guid, name, kind, textmap.canonical, original, file_name)
         if extra["original"] and self.files is not None:
             stored, _, why = self.files.read(extra["original"])
             if stored is None:
@@ -216,16 +220,18 @@ class _Build:
                           extra["file_name"] or file_name, extra["participant"], turns)
 
     def _unique_name(self, text: TextDoc, names: Counter[str]) -> str:
-        base = (text.name or "").strip() or f"source {text.guid[:8]}"
-        names[base.casefold()] += 1
-        if names[base.casefold()] == 1:
-            return base
-        name = f"{base} ({names[base.casefold()]})"
-        self.notes.append(f"two sources are named {base!r}; the second is imported as {name!r}")
+        base = self.objects.label(text.guid, text.name or "").strip() or f"source {text.guid[:8]}"
+        name, n = base, 1
+        while names[name.casefold()]:
+            n += 1
+            name = f"{base} ({n})"
+        names[name.casefold()] += 1
+        if name != base:
+            self.notes.append(f"two sources are named {base!r}; the second is imported as {name!r}")
         return name
 
     def _load_text(self, text: TextDoc) -> tuple[TextMap, bytes, str] | None:
-        """The raw text a producer counted over, the original bytes and the file name; None (noted) when unreadable."""
+        """The raw text a producer counted over, the bytes it was read from and their file name; None (noted) when unreadable."""
         what = f"{_element_label(text)} {text.name or text.guid!r}"
         if text.plain_path and self.files is not None:
             data, entry, why = self.files.read(text.plain_path)
@@ -308,14 +314,19 @@ class _Build:
             return None, f"its positions fall outside the text or inside a character (counting {rule.describe()})"
         if span[0] >= span[1]:
             return None, "it covers only part of a character"
-        verdict = same_text(selection.name, textmap.canonical[span[0] : span[1]])
-        if verdict is False and self._names_are_text:
+        if same_text(selection.name, textmap.canonical[span[0] : span[1]]) != WRONG:
+            return span, ""
+        if self._names_are_text:
             for other in CANDIDATES:  # this one selection may still verify under another rule
                 alt = textmap.place(start, end, other)
-                if alt and alt[0] < alt[1] and same_text(selection.name, textmap.canonical[alt[0] : alt[1]]):
+                if alt and alt[0] < alt[1] and same_text(selection.name, textmap.canonical[alt[0] : alt[1]]) == EXACT:
                     self.notes.append(f"selection {selection.guid}: placed counting {other.describe()}, where its text matched")
                     return alt, ""
-            return None, "the text at its positions is not the text its name gives"
+        if _occurs(selection.name, textmap):
+            return None, "the text at its positions is not the text its name gives, which occurs elsewhere in the source"
+        if self._names_are_text:
+            self.notes.append(f"selection {selection.guid}: its name {selection.name[:40]!r} is not text of the source "
+                              "(a renamed quotation?); placed by its positions, which the source's other selections verify")
         return span, ""
 
     def _choose_rule(self, text: TextDoc, textmap: TextMap, name: str) -> CountingRule:
@@ -368,13 +379,14 @@ class _Score:
     """How well a counting rule fits a source's selections."""
 
     matches: int  # selections whose name is their text
+    exact: int  # ... character for character
     mismatches: int  # selections whose name is other text
     mapped: int  # selections that fall on whole characters inside the text
     edges: int  # selection ends on word boundaries
 
     @classmethod
     def of(cls, selections: list[SelectionDoc], textmap: TextMap, rule: CountingRule) -> "_Score":
-        matches = mismatches = mapped = edges = 0
+        matches = exact = mismatches = mapped = edges = 0
         canonical = textmap.canonical
         for s in selections:
             a, b = sorted((s.start or 0, s.end or 0))
@@ -384,31 +396,37 @@ class _Score:
             mapped += 1
             edges += clean_edges(canonical, *span)
             verdict = same_text(s.name, canonical[span[0] : span[1]])
-            matches += verdict is True
-            mismatches += verdict is False
-        return cls(matches, mismatches, mapped, edges)
+            matches += bool(verdict)
+            exact += verdict == EXACT
+            mismatches += verdict == WRONG
+        return cls(matches, exact, mismatches, mapped, edges)
 
-    def key(self) -> tuple[int, int, int]:
-        return self.matches - self.mismatches, self.mapped, self.edges
+    def key(self) -> tuple[int, int, int, int]:
+        return self.matches - self.mismatches, self.exact, self.mapped, self.edges
 
     def perfect(self, count: int) -> bool:
         """Every selection placed, none contradicted by its text, and verified (by text, else by word edges)."""
         if self.mapped != count or self.mismatches:
             return False
-        return self.matches > 0 or self.edges >= 0.9 * 2 * count
+        if self.matches:
+            return self.exact == self.matches  # a loose match (whitespace, cut short) may fit another rule better
+        return self.edges >= 0.9 * 2 * count
 
 
-def _kind(text: TextDoc) -> str:
-    if text.element == "Representation":
-        return "pdf"
-    suffix = PurePosixPath(text.rich_path or "").suffix.lower().lstrip(".")
-    return suffix if suffix in ("docx", "odt", "rtf", "doc") else "txt"
+def _occurs(name: str, textmap: TextMap) -> bool:
+    """Whether a selection's name (its text, perhaps cut short with an ellipsis) occurs anywhere in the source."""
+    wanted = " ".join(canonicalise(name).split())
+    for ellipsis in ("…", "..."):
+        if wanted.endswith(ellipsis):
+            wanted = wanted[: -len(ellipsis)].rstrip()
+    return bool(wanted) and wanted in textmap.collapsed()
 
 
 def _file_name(text: TextDoc, entry: str) -> str:
-    if text.name and PurePosixPath(text.name).suffix:
-        return text.name
-    return PurePosixPath(entry).name if entry else (text.name or text.guid)
+    """The name of the file the text came from: the source's name with the entry's extension."""
+    suffix = PurePosixPath(entry).suffix if entry else ".txt"
+    name = (text.name or text.guid).strip()
+    return name if name.lower().endswith(suffix.lower()) else f"{name}{suffix}"
 
 
 def _element_label(text: TextDoc) -> str:
