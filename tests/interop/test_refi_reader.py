@@ -61,6 +61,7 @@ def test_nvivo_every_selection_lands_on_the_text_nvivo_selected(nvivo) -> None:
         if name:
             assert canonicalise(name) == seg.text
     assert "UTF-16 code units, CRLF as 2" in _notes(nvivo)
+    assert "formatted (.docx) version of 2 source(s) was not kept" in _notes(nvivo)
 
 
 def test_nvivo_codes_users_sources_and_coders(nvivo) -> None:
@@ -146,7 +147,9 @@ def test_atlas_annex_with_its_texts_places_every_text_selection(tmp_path: Path) 
     names = [s.name for s in snap.sources]
     assert "Mabel.txt" in names and "Pay de Limón con Base de Granola | Kellogg's ®.pdf" in names  # a PDF's text: the PDF
     assert len(names) == len(set(names)) == 8  # 6 text sources, 2 PDF texts; the transcripts are the same files
-    assert len(snap.segments) == 9  # every coding of the 8 text selections (the 9th selection has no coding)
+    assert len(snap.segments) == 9  # every coding of the text selections (one of them has no coding)
+    mabel = [s for s in snap.segments if s.source_guid == "ec0a7242-65e1-457c-b7d1-310dae603fab"]
+    assert len(mabel) == 3 and len({(s.start, s.end) for s in mabel}) == 1  # one selection, three codes: three segments
     texts = {s.text for s in snap.segments}
     assert "Oh, that was great. See you tomorrow? Eleven thirty. Mm." in texts and "granola" in texts
     notes = _notes(snap)
@@ -279,7 +282,7 @@ def test_inline_text_docx_only_whole_source_coding_and_external_files(tmp_path: 
 
 
 def test_codes_users_cases_notes_sets(tmp_path: Path) -> None:
-    var_age, var_on, var_site, case, loose = guid(1, "eeeeeeee"), guid(2, "eeeeeeee"), guid(3, "eeeeeeee"), guid(4, "eeeeeeee"), guid(5, "eeeeeeee")
+    var_age, var_on, var_site, case, loose = (guid(i, "eeeeeeee") for i in range(1, 6))
     n_project, n_code, n_sel, n_free, n_link = (guid(i, "ffffffff") for i in range(1, 6))
     code_xml = (
         "<CodeBook><Codes>"
@@ -290,15 +293,18 @@ def test_codes_users_cases_notes_sets(tmp_path: Path) -> None:
         f'<Code guid="{guid(7, "aaaaaaaa")}" name="Joy" isCodable="true"><Description>Plain words.</Description></Code>'
         "</Codes></CodeBook>"
     )
-    value = lambda var, element, v: f'<VariableValue><VariableRef targetGUID="{var}"/><{element}>{v}</{element}></VariableValue>'  # noqa: E731
+    def value(var: str, element: str, v: object) -> str:
+        return f'<VariableValue><VariableRef targetGUID="{var}"/><{element}>{v}</{element}></VariableValue>'
     cases = (f'<Variables><Variable guid="{var_age}" name="age" typeOfVariable="Integer"/>'
              f'<Variable guid="{var_on}" name="consented" typeOfVariable="Boolean"/>'
              f'<Variable guid="{var_site}" name="site" typeOfVariable="Text"/></Variables>'
              f'<Cases><Case guid="{case}" name="P01">{value(var_age, "IntegerValue", 34)}{value(var_on, "BooleanValue", 1)}'
              f'<SourceRef targetGUID="{SOURCE}"/></Case></Cases>')
     text = "We laughed a lot. Then it rained all day."
-    sels = (selection(1, 0, 17, CODE_B, name="We laughed a lot.", inner=f"<Description>A happy bit.</Description><NoteRef targetGUID=\"{n_sel}\"/>")
-            + f'<PlainTextSelection guid="{guid(2)}" name="" startPosition="18" endPosition="41"><Description>MAXQDA comment</Description></PlainTextSelection>'
+    sels = (selection(1, 0, 17, CODE_B, name="We laughed a lot.",
+                      inner=f'<Description>A happy bit.</Description><NoteRef targetGUID="{n_sel}"/>')
+            + f'<PlainTextSelection guid="{guid(2)}" name="" startPosition="18" endPosition="41">'
+            "<Description>MAXQDA comment</Description></PlainTextSelection>"
             + selection(3, 18, 22, "99999999-0000-4000-8000-000000000000", name="Then")
             + selection(4, 23, 25, CODE_A, name="it", user="12345678-0000-4000-8000-000000000000"))
     src2 = guid(2, "bbbbbbbb")
@@ -306,7 +312,9 @@ def test_codes_users_cases_notes_sets(tmp_path: Path) -> None:
                f'{value(var_site, "TextValue", "north")}</TextSource>'
                f'<TextSource guid="{src2}" name="Int" plainTextPath="internal://{SOURCE}.txt">'
                f'{value(var_site, "TextValue", "south")}</TextSource></Sources>')
-    note = lambda g, name, content: f'<Note guid="{g}" name="{name}" creatingUser="{USER}" creationDateTime="2024-05-01T10:00:00Z"><PlainTextContent>{content}</PlainTextContent></Note>'  # noqa: E731
+    def note(g: str, name: str, content: str) -> str:
+        return (f'<Note guid="{g}" name="{name}" creatingUser="{USER}" creationDateTime="2024-05-01T10:00:00Z">'
+                f"<PlainTextContent>{content}</PlainTextContent></Note>")
     notes = "<Notes>" + "".join(note(g, n, c) for g, n, c in [
         (n_project, "Plan", "Project plan."), (n_code, "On feelings", "Code memo."), (n_sel, "Laugh", "Segment memo."),
         (n_free, "Loose", "Nobody refers to me."), (n_link, "Linked", "Linked to the source.")]) + "</Notes>"
@@ -316,7 +324,8 @@ def test_codes_users_cases_notes_sets(tmp_path: Path) -> None:
             + f'<Description>About the project.</Description><NoteRef targetGUID="{n_project}"/>')
     snap = read_qdpx(qdpx(tmp_path / "c.qdpx", qde(body, origin="MAXQDA 24"), {f"sources/{SOURCE}.txt": text}))
     codes_ = {c.guid: c for c in snap.codes}
-    assert (codes_[CODE_A].colour, codes_[CODE_A].definition, codes_[CODE_A].exclusion) == ("#aabbcc", "Emotion words.", "Others' feelings.")
+    feelings = codes_[CODE_A]
+    assert (feelings.colour, feelings.definition, feelings.exclusion) == ("#aabbcc", "Emotion words.", "Others' feelings.")
     assert codes_[CODE_B].parent_guid == CODE_A and codes_[CODE_B].colour == ""
     assert codes_[guid(7, "aaaaaaaa")].name == "Joy (2)" and codes_[guid(7, "aaaaaaaa")].definition == "Plain words."
     assert [(a.name, a.type) for a in snap.attributes] == [("age", "number"), ("consented", "category"), ("site", "text")]

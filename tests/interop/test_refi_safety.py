@@ -182,7 +182,10 @@ def test_a_codebook_and_a_project_are_not_mistaken_for_each_other(coded: Project
     "not json", json.dumps({"format": "thematica-refi/1", "sources": {SOURCE: {"turns": [["a", "b"]]}}}),
     json.dumps({"format": "thematica-refi/1", "memos": [{"note": "x", "target": "nowhere", "phase": 9}]}),
     json.dumps({"format": "thematica-refi/1", "codes": {CODE_A: {"origin": "made-up"}}}),
-], ids=["not-json", "bad-turns", "bad-memo", "bad-code"])
+    json.dumps({"format": "thematica-refi/1", "settings": [["name", "\ud800"]]}),
+    json.dumps({"format": "thematica-refi/1", "offsets": ["utf16"]}),
+    json.dumps({"format": "thematica-refi/1", "segments": {"x": {"created_at": "yesterday"}}}),
+], ids=["not-json", "bad-turns", "bad-memo", "bad-code", "lone-surrogate", "bad-offsets", "bad-time"])
 def test_a_damaged_data_note_is_ignored_with_a_note(project: Project, tmp_path: Path, payload: str) -> None:
     from xml.sax.saxutils import escape
 
@@ -202,3 +205,29 @@ def test_a_source_whose_guid_is_already_here_under_another_name_is_a_clear_confl
     with pytest.raises(Conflict, match="same GUID as source 'Interview 1'"):
         coded.import_qdpx(renamed)
     assert (coded.snapshot(), [e.id for e in coded.log(None)]) == before
+
+
+def _cases(values: str) -> bytes:
+    var, case = "eeeeeeee-0000-4000-8000-000000000001", "eeeeeeee-0000-4000-8000-000000000002"
+    return qde(users((USER, "Ana")) + f'<Variables><Variable guid="{var}" name="age" typeOfVariable="Integer"/></Variables>'
+               f'<Cases><Case guid="{case}" name="P9"><VariableValue><VariableRef targetGUID="{var}"/>{values}</VariableValue>'
+               "</Case></Cases>")
+
+
+def test_a_value_not_of_its_variable_type_makes_the_attribute_text(project: Project, tmp_path: Path) -> None:
+    snap = read_qdpx(qdpx(tmp_path / "age.qdpx", _cases("<TextValue>thirty</TextValue>")))
+    assert [(a.name, a.type) for a in snap.attributes] == [("age", "text")]
+    assert "'thirty' is not a number" in "\n".join(snap.notes)
+    project.import_qdpx(tmp_path / "age.qdpx")
+    assert project.participant("P9").attributes == {"age": "thirty"}
+
+
+def test_a_value_not_of_the_projects_attribute_type_is_a_clear_conflict(project: Project, tmp_path: Path) -> None:
+    table = tmp_path / "people.csv"
+    table.write_text("id,age\nP1,40\n", encoding="utf-8")
+    project.import_participants(table, create_missing=True, types={"age": "number"})
+    path = qdpx(tmp_path / "age.qdpx", _cases("<TextValue>thirty</TextValue>").replace(b'typeOfVariable="Integer"', b'typeOfVariable="Text"'))
+    before = (project.snapshot(), [e.id for e in project.log(None)])
+    with pytest.raises(Conflict, match="'age' is a number attribute in this project"):
+        project.import_qdpx(path)
+    assert (project.snapshot(), [e.id for e in project.log(None)]) == before

@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import Conflict
+from ..errors import Conflict, InvalidInput
 from ..interop.refi import reader, writer
 from ..interop.snapshot import Snapshot
+from ..store.convert import attribute_from_text
 from .exchange import ExchangeMixin
 
 
@@ -47,17 +48,19 @@ class RefiMixin(ExchangeMixin):
 
     def _load_refi(self, path: Path, snapshot: Snapshot, what: str) -> dict[str, Any]:
         tool = snapshot.origin or "an unnamed tool"
-        self._refuse_guid_clashes(snapshot, path)
+        self._refuse_clashes(snapshot, path)
         added = self.load_snapshot(snapshot, summary=f"imported REFI-QDA {what} {path.name} (from {tool})")
         return {"file": str(path), "format": f"REFI-QDA {what}", "origin": snapshot.origin, "name": snapshot.name,
                 "added": added, "notes": list(snapshot.notes)}
 
-    def _refuse_guid_clashes(self, snapshot: Snapshot, path: Path) -> None:
-        """A source or participant whose GUID is already here under another name: say so before anything is written."""
+    def _refuse_clashes(self, snapshot: Snapshot, path: Path) -> None:
+        """What the loader would trip over, said before anything is written: a source or participant whose GUID
+        is here under another name, an attribute value that is not of the type this project gives the attribute."""
         with self._read() as r:
             guids = r.guids()
             names = {guids["source"].get(s.id): s.name for s in r.sources()}
             keys = {guids["participant"].get(pid): key for pid, key in r.participants()}
+            types = {d.name: d.type for _, d in r.attribute_defs()}
         for s in snapshot.sources:
             if s.guid in names and names[s.guid] != s.name:
                 raise Conflict(f"{path.name}: source {s.name!r} has the same GUID as source {names[s.guid]!r} already in "
@@ -66,3 +69,10 @@ class RefiMixin(ExchangeMixin):
             if p.guid in keys and keys[p.guid] != p.key:
                 raise Conflict(f"{path.name}: participant {p.key!r} has the same GUID as participant {keys[p.guid]!r} "
                                "already in this project; nothing was imported")
+            for name, value in p.attributes:
+                if name in types and value.strip():
+                    try:
+                        attribute_from_text(types[name], value)
+                    except InvalidInput:
+                        raise Conflict(f"{path.name}: participant {p.key!r} has {name} {value!r}, but {name!r} is a "
+                                       f"{types[name].value} attribute in this project; nothing was imported") from None

@@ -10,6 +10,7 @@ recorded in ``warnings``; what cannot be understood at all raises
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -19,6 +20,20 @@ from lxml import etree
 from ...errors import ImportError_
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+
+
+def iso(value: str) -> str:
+    """A REFI ``xsd:dateTime`` as thematica stores times (ISO 8601 with offset), or "" when missing or unreadable."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.isoformat()
 
 
 def norm_guid(value: str | None) -> str:
@@ -303,7 +318,8 @@ def parse_project(root: etree._Element, label: str) -> ProjectDoc:
     name = local(root)
     namespace = etree.QName(root).namespace or ""
     if name not in ("Project", "CodeBook"):
-        raise ImportError_(f"{label} is not a REFI-QDA file: its root element is <{name or root.tag}>, not <Project> or <CodeBook>")
+        raise ImportError_(f"{label} is not a REFI-QDA file: its root element is <{name or root.tag}>, "
+                           "not <Project> or <CodeBook>")
     doc = ProjectDoc(root=name, name=_attr(root, "name"), origin=_attr(root, "origin"), namespace=namespace)
     if not namespace:
         doc.warnings.append(f"{label} declares no XML namespace; read as REFI-QDA anyway")
@@ -331,7 +347,8 @@ def parse_project(root: etree._Element, label: str) -> ProjectDoc:
                                  _values(case), _refs(case, "SourceRef"), _refs(case, "CodeRef"), _refs(case, "SelectionRef")))
     _sources(doc, wrapped(root, "Sources", "TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource"))
     doc.notes = [_text(n) for n in wrapped(root, "Notes", "Note")]
-    doc.links = [LinkDoc(norm_guid(k.get("guid")), _attr(k, "name"), norm_guid(k.get("originGUID")), norm_guid(k.get("targetGUID")))
+    doc.links = [LinkDoc(norm_guid(k.get("guid")), _attr(k, "name"), norm_guid(k.get("originGUID")),
+                         norm_guid(k.get("targetGUID")))
                  for k in wrapped(root, "Links", "Link")]
     for item in wrapped(root, "Sets", "Set"):
         doc.sets.append(SetDoc(norm_guid(item.get("guid")), _attr(item, "name"), text_of(child(item, "Description")),

@@ -7,12 +7,11 @@ Every file is untrusted (see :mod:`.safety`). Offsets are converted per
 producing tool and *verified* against the text (see :mod:`.offsets`);
 whatever cannot be carried over is said plainly in ``Snapshot.notes``, and a
 selection that cannot be placed exactly is reported there, never guessed.
-What each REFI element becomes is listed in ``docs/refi.md``.
+What each REFI element becomes is listed in ``docs/refi-import.md``.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
 from .names import derived_guid
 from .offsets import CANDIDATES, EXACT, WRONG, CountingRule, TextMap, clean_edges, producer_rule, same_text
 from .objects import Objects
+from .container import Files, decode_raw, find_qde
 from .safety import SafeArchive, is_zip, looks_like_xml, parse_xml, read_xml_file
 
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -38,12 +38,12 @@ def read_qdpx(path: Path | str) -> Snapshot:
         raise ImportError_(f"{path} does not exist or is not a file")
     if is_zip(path):
         with SafeArchive(path) as archive:
-            entry = _find_qde(archive)
+            entry = find_qde(archive)
             label = f"{path.name} ({entry})"
             doc = parse_project(parse_xml(archive.read(entry), label), label)
             if doc.root != "Project":
                 raise ImportError_(f"{label} holds a codebook, not a project; import it as a .qdc codebook")
-            return _Build(doc, _Files(archive, entry), path.name).snapshot()
+            return _Build(doc, Files(archive, entry), path.name).snapshot()
     data = read_xml_file(path)
     if not looks_like_xml(data):
         raise ImportError_(f"{path.name} is neither a .qdpx (zip) file nor a REFI-QDA .qde (XML) file")
@@ -66,73 +66,10 @@ def read_qdc(path: Path | str) -> Snapshot:
     return _Build(doc, None, path.name).snapshot()
 
 
-def _find_qde(archive: SafeArchive) -> str:
-    """The one project XML in an archive: ``project.qde`` or the only ``*.qde`` (at the root, else anywhere)."""
-    qdes = [n for n in archive.names() if n.lower().endswith(".qde") and not PurePosixPath(n).name.startswith(".")]
-    top = [n for n in qdes if "/" not in n.replace("\\", "/")]
-    for group in (top, qdes):
-        named = [n for n in group if PurePosixPath(n).name.lower() == "project.qde"]
-        if len(named) == 1:
-            return named[0]
-        if len(group) == 1:
-            return group[0]
-        if len(group) > 1:
-            raise ImportError_(f"{archive.label} holds {len(group)} .qde files ({', '.join(sorted(group)[:5])}); expected one")
-    raise ImportError_(f"{archive.label} holds no .qde project file; it is not a REFI-QDA project (.qdpx)")
-
-
-class _Files:
-    """The files inside an archive, found the way producers name them (internal://, sources/ or Sources/, no scheme)."""
-
-    def __init__(self, archive: SafeArchive, qde: str) -> None:
-        self.archive = archive
-        folder = str(PurePosixPath(qde.replace("\\", "/")).parent)
-        self.base = "" if folder == "." else folder + "/"
-        self.lookup = {n.replace("\\", "/").casefold(): n for n in archive.names()}
-
-    def resolve(self, reference: str) -> tuple[str | None, str]:
-        """The entry a path attribute means, or (None, why not)."""
-        ref = reference.strip().replace("\\", "/")
-        if not ref:
-            return None, "no path"
-        scheme, sep, rest = ref.partition(":")
-        if sep and scheme.casefold() == "internal":
-            ref = rest.lstrip("/")
-        elif sep and (len(scheme) > 1 and rest.startswith("/")):
-            return None, f"it is an external file ({reference}), which thematica does not read"
-        ref = ref.lstrip("./") if ref.startswith("./") else ref
-        for candidate in (f"{self.base}sources/{ref}", f"{self.base}{ref}", ref):
-            found = self.lookup.get(candidate.casefold())
-            if found is not None:
-                return found, ""
-        return None, f"the archive has no file {reference}"
-
-    def read(self, reference: str) -> tuple[bytes | None, str, str]:
-        """(bytes, entry name, why not)."""
-        entry, why = self.resolve(reference)
-        if entry is None:
-            return None, "", why
-        return self.archive.read(entry), entry, ""
-
-
-def decode_raw(data: bytes) -> tuple[str, bool, str]:
-    """Bytes as the text a producer counted over: (text, had a BOM, note). Newlines and NFC untouched."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec), True, ""
-            except UnicodeDecodeError:
-                return data[len(bom) :].decode(codec, errors="replace"), True, f"not valid {codec}; bad bytes replaced"
-    try:
-        return data.decode("utf-8"), False, ""
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), False, "not UTF-8 as REFI-QDA requires; read as Windows-1252"
-
-
 class _Build:
     """Turns a parsed document (and the archive's files) into a Snapshot, collecting notes."""
 
-    def __init__(self, doc: ProjectDoc, files: _Files | None, label: str) -> None:
+    def __init__(self, doc: ProjectDoc, files: Files | None, label: str) -> None:
         self.doc, self.files, self.label = doc, files, label
         self.notes: list[str] = list(doc.warnings)
         self.producer, self.rule = producer_rule(doc.origin)
@@ -150,6 +87,7 @@ class _Build:
         attributes, participants = o.participants()
         sources, segments, placed = self._sources()
         sources, participants = o.attach_sources(sources, participants, {t.guid: t.values for t in self.doc.texts})
+        attributes = o.typed(attributes, participants)
         coders = o.coders()
         memos = o.project_memo() + o.memos(placed, {s.guid: s.name for s in sources}, {c.guid: c.name for c in codes},
                                            self._note_text)
@@ -172,6 +110,7 @@ class _Build:
         read_paths: set[str] = set()
         missing: list[str] = []
         taken: set[str] = set()
+        kept: list[TextDoc] = []
         for text in self.doc.texts:
             if text.element == "TextDescription":
                 self.notes.append(f"the text description of a picture ({text.name or text.guid}) was not imported")
@@ -196,7 +135,12 @@ class _Build:
             taken.add(text.guid)
             source = self._source(text, textmap, original, file_name, names)
             sources.append(source)
+            kept.append(text)
             segments.extend(self._segments(text, textmap, source, placed))
+        rich = [s.name for s, t in zip(sources, kept) if t.rich_path and s.kind == "txt" and not self.objects.data]
+        if rich:
+            self.notes.append(f"the formatted (.docx) version of {len(rich)} source(s) was not kept, only its plain text: "
+                              + ", ".join(rich[:_MAX_LISTED]))
         if missing and self.files is None:
             self.notes.append(f"text sources not imported (a bare .qde has no source files): {', '.join(missing)}")
         return tuple(sources), tuple(segments), placed
@@ -208,16 +152,17 @@ class _Build:
         if extra is None:
             kind = "docx" if file_name.lower().endswith(".docx") else "txt"  # what the kept bytes are
             return SourceData(text.guid, name, kind, textmap.canonical, original, file_name)
-        if extra["original"] and self.files is not None:
-            stored, _, why = self.files.read(extra["original"])
+        if extra.original and self.files is not None:
+            stored, _, why = self.files.read(extra.original)
             if stored is None:
                 self.notes.append(f"source {name!r}: its original file is missing ({why}); its text is kept as the original")
             original = stored or original
-        turns = tuple(t for t in extra["turns"] if 0 <= t[0] <= t[1] <= len(textmap.canonical))
-        if len(turns) != len(extra["turns"]):
-            self.notes.append(f"source {name!r}: {len(extra['turns']) - len(turns)} speaker turn(s) outside the text were left out")
-        return SourceData(text.guid, name, extra["kind"] or "txt", textmap.canonical, original,
-                          extra["file_name"] or file_name, extra["participant"], turns)
+        turns = tuple(t for t in extra.turns if 0 <= t[0] <= t[1] <= len(textmap.canonical))
+        if len(turns) != len(extra.turns):
+            lost = len(extra.turns) - len(turns)
+            self.notes.append(f"source {name!r}: {lost} speaker turn(s) outside the text were left out")
+        return SourceData(text.guid, name, extra.kind, textmap.canonical, original, extra.file_name or file_name,
+                          extra.participant, turns)
 
     def _unique_name(self, text: TextDoc, names: Counter[str]) -> str:
         base = self.objects.label(text.guid, text.name or "").strip() or f"source {text.guid[:8]}"
@@ -348,7 +293,8 @@ class _Build:
         score = scores[best]
         self._names_are_text = score.matches > 0
         how = (f"{score.matches} of {len(selections)} selections verified by their text" if score.matches else
-               f"{score.edges} of {2 * len(selections)} selection ends on word boundaries; the file gives no selected text to check")
+               f"{score.edges} of {2 * len(selections)} selection ends on word boundaries; "
+               "the file gives no selected text to check")
         if best != default:
             self.notes.append(f"source {name!r}: offsets do not fit {self.producer}'s usual counting ({default.describe()}); "
                               f"read as {best.describe()} ({how})")
@@ -434,4 +380,4 @@ def _element_label(text: TextDoc) -> str:
         text.element, text.element)
 
 
-__all__ = ["read_qdpx", "read_qdc", "decode_raw"]
+__all__ = ["read_qdpx", "read_qdc"]

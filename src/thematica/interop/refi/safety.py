@@ -137,7 +137,8 @@ class SafeArchive:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise ImportError_(f"{self.label}: entry {name!r} cannot be read; the file is damaged or truncated ({exc})") from None
         if got > RATIO_FLOOR and got > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportError_(f"{self.label}: entry {name!r} inflates more than {MAX_RATIO} times; refused as a possible zip bomb")
+            raise ImportError_(f"{self.label}: entry {name!r} inflates more than {MAX_RATIO} times; "
+                               "refused as a possible zip bomb")
         self._read_total += got
         return b"".join(parts)
 

@@ -9,14 +9,19 @@ file is still untrusted, so a damaged or forged note is reported and ignored
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from ...model import AttributeType, CodeOrigin, CodeStatus, CoderKind, MemoTarget, Phase, Role, ThemeStatus
+from ..snapshot import CodeData, MemoData, ThemeData
 from .data_note import loads
 from .document import norm_guid
 from .offsets import CODEPOINTS, CountingRule
 
 _RULES = {"codepoints": CODEPOINTS, "utf16": CountingRule("utf16", 2)}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Invalid(ValueError):
@@ -28,6 +33,8 @@ def _str(value: Any, where: str, *, optional: bool = False) -> str | None:
         return None
     if not isinstance(value, str):
         raise Invalid(f"{where} is not text")
+    if _SURROGATE.search(value):
+        raise Invalid(f"{where} holds a lone surrogate, which is not text")
     return value
 
 
@@ -68,6 +75,17 @@ def _number(value: Any, where: str) -> float | int | None:
     return value
 
 
+def _time(value: Any, where: str) -> str:
+    """A timestamp as thematica stores them (ISO 8601), or ""."""
+    text = _str(value, where) or ""
+    if text:
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"{where} {text[:40]!r} is not a timestamp") from None
+    return text
+
+
 def _g(value: str | None) -> str | None:
     return norm_guid(value) if value else None
 
@@ -82,7 +100,19 @@ def _turn(value: Any, where: str) -> tuple[int, int, str, str, str | None, float
     if len(item) != 7 or not all(isinstance(x, int) and not isinstance(x, bool) for x in item[:2]):
         raise Invalid(f"{where} is not a turn")
     return (item[0], item[1], _str(item[2], where) or "", _enum(item[3], Role, where),
-            _g(_str(item[4], where, optional=True)), _number(item[5], where), _number(item[6], where))  # type: ignore[return-value]
+            _g(_str(item[4], where, optional=True)), _number(item[5], where),
+            _number(item[6], where))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceExtra:
+    """What a source carries in the data note besides its text."""
+
+    kind: str
+    file_name: str
+    original: str | None  # internal:// path of the original file, None when the text's UTF-8 is the original
+    participant: str | None
+    turns: tuple[tuple[int, int, str, str, str | None, float | None, float | None], ...]
 
 
 class ThematicaData:
@@ -97,55 +127,57 @@ class ThematicaData:
         self.coders = {g: (_str(_dict(v, "coder").get("role", ""), "coder role") or "",
                            _enum(_dict(v, "coder").get("kind", "person"), CoderKind, "coder kind"))
                        for g, v in _gitems(d.get("coders", {}), "coders")}
-        self.attributes = []
+        self.attributes: list[tuple[str, str, tuple[str, ...]]] = []
         for item in _list(d.get("attributes", []), "attributes"):
             a = _dict(item, "attribute")
             categories = tuple(_str(c, "category") or "" for c in _list(a.get("categories", []), "categories"))
-            self.attributes.append((_str(a.get("name"), "attribute name") or "", _enum(a.get("type"), AttributeType, "attribute type"), categories))
-        self.participants = {g: _pairs(v, "participant attributes") for g, v in _gitems(d.get("participants", {}), "participants")}
-        self.sources: dict[str, dict[str, Any]] = {}
+            kind = _enum(a.get("type"), AttributeType, "attribute type")
+            self.attributes.append((_str(a.get("name"), "attribute name") or "", kind, categories))
+        self.participants = {g: _pairs(v, "participant attributes")
+                             for g, v in _gitems(d.get("participants", {}), "participants")}
+        self.sources: dict[str, SourceExtra] = {}
         for g, v in _gitems(d.get("sources", {}), "sources"):
             s = _dict(v, "source")
-            self.sources[g] = {
-                "kind": _str(s.get("kind", "txt"), "source kind"),
-                "file_name": _str(s.get("file_name", ""), "file name"),
-                "original": _str(s.get("original"), "original", optional=True),
-                "participant": _g(_str(s.get("participant"), "participant", optional=True)),
-                "turns": tuple(_turn(t, "turn") for t in _list(s.get("turns", []), "turns")),
-            }
-        self.codes: dict[str, dict[str, Any]] = {}
+            self.sources[g] = SourceExtra(
+                _str(s.get("kind", "txt"), "source kind") or "txt", _str(s.get("file_name", ""), "file name") or "",
+                _str(s.get("original"), "original", optional=True),
+                _g(_str(s.get("participant"), "participant", optional=True)),
+                tuple(_turn(t, "turn") for t in _list(s.get("turns", []), "turns")),
+            )
+        self.codes: dict[str, CodeData] = {}  # names come from the XML
         for g, v in _gitems(d.get("codes", {}), "codes"):
             c = _dict(v, "code")
-            fields = {k: _str(c.get(k, ""), f"code {k}") or "" for k in ("colour", "definition", "inclusion", "exclusion", "example")}
-            fields["parent"] = _g(_str(c.get("parent"), "code parent", optional=True))
-            fields["origin"] = _enum(c.get("origin", "inductive"), CodeOrigin, "code origin")
-            fields["status"] = _enum(c.get("status", "active"), CodeStatus, "code status")
-            self.codes[g] = fields
-        self.segments = {g: _str(_dict(v, "segment").get("created_at", ""), "created_at") or ""
+            text = {k: _str(c.get(k, ""), f"code {k}") or ""
+                    for k in ("colour", "definition", "inclusion", "exclusion", "example")}
+            self.codes[g] = CodeData(g, "", _g(_str(c.get("parent"), "code parent", optional=True)), **text,
+                                     origin=_enum(c.get("origin", "inductive"), CodeOrigin, "code origin"),
+                                     status=_enum(c.get("status", "active"), CodeStatus, "code status"))
+        self.segments = {g: _time(_dict(v, "segment").get("created_at", ""), "segment time")
                          for g, v in _gitems(d.get("segments", {}), "segments")}
-        self.segment_memos = {g: norm_guid(_str(v, "segment memo")) for g, v in _gitems(d.get("segment_memos", {}), "segment_memos")}
-        self.memos = []
+        self.segment_memos = {g: norm_guid(_str(v, "segment memo"))
+                              for g, v in _gitems(d.get("segment_memos", {}), "segment_memos")}
+        self.memos: list[tuple[str, MemoData]] = []  # (note GUID, the memo without its text, which is the note's)
         for item in _list(d.get("memos", []), "memos"):
             m = _dict(item, "memo")
             phase = m.get("phase")
             if not isinstance(phase, int) or isinstance(phase, bool) or phase not in {int(p) for p in Phase}:
                 raise Invalid("memo phase is not a phase (1-6)")
-            self.memos.append({"note": norm_guid(_str(m.get("note"), "memo note")), "target": _enum(m.get("target"), MemoTarget, "memo target"),
-                               "target_guid": _g(_str(m.get("target_guid"), "memo target", optional=True)), "phase": phase,
-                               "author": _str(m.get("author", ""), "memo author") or "",
-                               "created_at": _str(m.get("created_at", ""), "memo date") or ""})
-        self.themes = []
+            memo = MemoData(_enum(m.get("target"), MemoTarget, "memo target"),
+                            _g(_str(m.get("target_guid"), "memo target", optional=True)), "", phase,
+                            _str(m.get("author", ""), "memo author") or "", _time(m.get("created_at", ""), "memo time"))
+            self.memos.append((norm_guid(_str(m.get("note"), "memo note")), memo))
+        self.themes: list[ThemeData] = []  # names come from the sets
         for item in _list(d.get("themes", []), "themes"):
             t = _dict(item, "theme")
-            self.themes.append({
-                "guid": norm_guid(_str(t.get("guid"), "theme guid")),
-                "parent": _g(_str(t.get("parent"), "theme parent", optional=True)),
-                **{k: _str(t.get(k, ""), f"theme {k}") or "" for k in ("definition", "concept", "narrative")},
-                "status": _enum(t.get("status", "candidate"), ThemeStatus, "theme status"),
-                "codes": tuple(norm_guid(_str(x, "theme code")) for x in _list(t.get("codes", []), "theme codes")),
-                "quotes": tuple(norm_guid(_str(x, "theme quote")) for x in _list(t.get("quotes", []), "theme quotes")),
-            })
-        self.raw = {g: {k: _str(x, "raw value") or "" for k, x in _dict(v, "raw").items()} for g, v in _gitems(d.get("raw", {}), "raw")}
+            text = {k: _str(t.get(k, ""), f"theme {k}") or "" for k in ("definition", "concept", "narrative")}
+            self.themes.append(ThemeData(
+                norm_guid(_str(t.get("guid"), "theme guid")), "", _g(_str(t.get("parent"), "theme parent", optional=True)),
+                status=_enum(t.get("status", "candidate"), ThemeStatus, "theme status"), **text,
+                code_guids=tuple(norm_guid(_str(x, "theme code")) for x in _list(t.get("codes", []), "theme codes")),
+                quote_guids=tuple(norm_guid(_str(x, "theme quote")) for x in _list(t.get("quotes", []), "theme quotes")),
+            ))
+        self.raw = {g: {k: _str(x, "raw value") or "" for k, x in _dict(v, "raw").items()}
+                    for g, v in _gitems(d.get("raw", {}), "raw")}
 
     def exact(self, guid: str, field: str, value: str) -> str:
         """The exact value the writer had to alter to make legal XML, else ``value``."""
