@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-
 from browser_helpers import Running
+
 from thematica import Project, open_project
 from thematica.demo import build_demo
 from thematica.web import Secrets, WebSettings, create_app

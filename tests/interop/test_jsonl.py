@@ -16,7 +16,15 @@ from thematica import Project
 from thematica.errors import Conflict, InvalidInput
 from thematica.interop import jsonl
 from thematica.interop.snapshot import (
-    AttributeData, CodeData, CoderData, MemoData, ParticipantData, SegmentData, Snapshot, SourceData, ThemeData,
+    AttributeData,
+    CodeData,
+    CoderData,
+    MemoData,
+    ParticipantData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+    ThemeData,
 )
 
 from .test_tables import build_study

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import time
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -23,7 +23,18 @@ from thematica.interop.refi.safety import parse_xml
 from thematica.text import canonicalise, index_to_utf16
 
 from .refi_build import (
-    CODE_A, CODE_B, SOURCE, USER, codes, guid, qde, qdpx, selection, text_source, users, xml_escape,
+    CODE_A,
+    CODE_B,
+    SOURCE,
+    USER,
+    codes,
+    guid,
+    qde,
+    qdpx,
+    selection,
+    text_source,
+    users,
+    xml_escape,
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "refi"

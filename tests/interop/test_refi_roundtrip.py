@@ -15,8 +15,8 @@ timestamp included, must be identical.
 from __future__ import annotations
 
 import csv
-import os
 import dataclasses
+import os
 import tempfile
 import unicodedata
 import zipfile

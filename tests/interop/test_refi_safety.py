@@ -14,7 +14,18 @@ from thematica.errors import Conflict, ImportError_
 from thematica.interop.refi import safety
 from thematica.interop.refi.reader import read_qdc, read_qdpx
 
-from .refi_build import CODE_A, SOURCE, USER, codes, qde, qdpx, selection, text_source, users, write_zip
+from .refi_build import (
+    CODE_A,
+    SOURCE,
+    USER,
+    codes,
+    qde,
+    qdpx,
+    selection,
+    text_source,
+    users,
+    write_zip,
+)
 
 GOOD = qde(users((USER, "Ana")) + codes((CODE_A, "x")) + text_source(selection(1, 0, 5, name="Hello")))
 TEXT = {f"sources/{SOURCE}.txt": "Hello world"}

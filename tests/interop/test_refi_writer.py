@@ -17,10 +17,29 @@ from lxml import etree
 import thematica
 from thematica.errors import InvalidInput
 from thematica.interop.refi import data_note
-from thematica.interop.refi.names import CODEBOOK_NS, DATA_NOTE_NAME, PROJECT_NS, is_guid, split_code_description
+from thematica.interop.refi.names import (
+    CODEBOOK_NS,
+    DATA_NOTE_NAME,
+    PROJECT_NS,
+    is_guid,
+    split_code_description,
+)
 from thematica.interop.refi.project_xml import xml_text
-from thematica.interop.refi.writer import codebook_bytes, project_bytes, validate, write_qdc, write_qdpx
-from thematica.interop.snapshot import CodeData, CoderData, MemoData, SegmentData, Snapshot, SourceData
+from thematica.interop.refi.writer import (
+    codebook_bytes,
+    project_bytes,
+    validate,
+    write_qdc,
+    write_qdpx,
+)
+from thematica.interop.snapshot import (
+    CodeData,
+    CoderData,
+    MemoData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+)
 from thematica.text import index_to_utf16
 
 NS = {"q": PROJECT_NS}

@@ -136,7 +136,7 @@ def test_markers_across_runs_paragraphs_tables_and_links(tmp_path: Path) -> None
         + start(1)  # between paragraphs: starts with the next one
         + p(r("Whole paragraph."))
         + end(1)
-        + p(r("Link: "), start(2), f'<w:hyperlink><w:r><w:t>linked</w:t></w:r></w:hyperlink>', r(" text"), end(2))
+        + p(r("Link: "), start(2), '<w:hyperlink><w:r><w:t>linked</w:t></w:r></w:hyperlink>', r(" text"), end(2))
         + "<w:tbl><w:tr><w:tc>" + p(start(3), r("In a cell"), end(3)) + "</w:tc></w:tr></w:tbl>"
         + p(start(4), r("kept "), '<w:del><w:r><w:delText>deleted </w:delText></w:r></w:del>', r("and tab"),
             "<w:r><w:tab/><w:t>x</w:t></w:r>", end(4))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import thematica
+import thematica.interop.snapshot
 from thematica.errors import InvalidInput, NotFound, NothingToUndo
 from thematica.model import MemoTarget, Phase
 
@@ -143,3 +144,21 @@ def test_reopening_sees_everything(project, write_transcript):
     again = thematica.open_project(path)
     assert _state(again) == before and again.backup_path is None
     again.close()
+
+
+def test_load_snapshot_refuses_clashes_cleanly(project, write_transcript) -> None:
+    from dataclasses import replace
+
+    project.import_file(write_transcript("P01"))
+    snap = project.snapshot()
+    before = project.log()
+    renamed = replace(snap, sources=(replace(snap.sources[0], name="P01 again"),), segments=())
+    with pytest.raises(Exception) as info:
+        project.load_snapshot(renamed)
+    assert "already in this project" in str(info.value)
+    people = replace(snap.participants[0], key="P99", attributes=(("age", "thirty"),))
+    bad = replace(snap, sources=(), segments=(), participants=(people,),
+                  attributes=(thematica.interop.snapshot.AttributeData("age", "number"),))
+    with pytest.raises(InvalidInput):
+        project.load_snapshot(bad)
+    assert project.log() == before

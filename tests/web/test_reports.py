@@ -6,8 +6,8 @@ import io
 import zipfile
 
 import pytest
-from markupsafe import escape
 from docx import Document
+from markupsafe import escape
 
 from thematica.project import Project
 

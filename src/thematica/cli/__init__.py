@@ -17,7 +17,20 @@ import typer
 from rich.markup import escape
 
 from ..errors import ThematicaError
-from . import agreement, analysis, codebook, coding, common, exchange, notes, report, serve, sources, themes, trail
+from . import (
+    agreement,
+    analysis,
+    codebook,
+    coding,
+    common,
+    exchange,
+    notes,
+    report,
+    serve,
+    sources,
+    themes,
+    trail,
+)
 
 app = typer.Typer(
     name="thematica",

@@ -28,7 +28,15 @@ from typing import Any, Callable, TypeVar
 
 from ..errors import InvalidInput
 from .snapshot import (
-    AttributeData, CodeData, CoderData, MemoData, ParticipantData, SegmentData, Snapshot, SourceData, ThemeData,
+    AttributeData,
+    CodeData,
+    CoderData,
+    MemoData,
+    ParticipantData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+    ThemeData,
 )
 
 FORMAT = "thematica-folder/1"

@@ -33,7 +33,14 @@ from ..ingest import read_file
 from ..ingest.base import ReadDocument
 from ..model import Role
 from ..text import canonicalise
-from .snapshot import CodeData, CoderData, ParticipantData, SegmentData, Snapshot, SourceData
+from .snapshot import (
+    CodeData,
+    CoderData,
+    ParticipantData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

@@ -23,8 +23,8 @@ from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
 from .exports import ExportsMixin
+from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
 from .themes import theme_tree
 
 #: Version of the project file format, recorded in each project.

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..errors import Conflict, InvalidInput
 from ..interop.snapshot import (
-    AttributeData, CodeData, CoderData, MemoData, ParticipantData, SegmentData, Snapshot, SourceData, ThemeData,
+    AttributeData,
+    CodeData,
+    CoderData,
+    MemoData,
+    ParticipantData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+    ThemeData,
 )
-from ..model import MemoTarget, Role
+from ..model import AttributeType, MemoTarget, Role
 from ..store import Writer
-from ..store.convert import attribute_to_text, now
+from ..store.convert import attribute_from_text, attribute_to_text, now
 from ..text import passages, sha256
+from .core import new_guid
 from .reporting import ReportingMixin
 from .themes import theme_tree
 
@@ -116,7 +125,7 @@ class _Loader:
     def load(self, s: Snapshot) -> dict[str, int]:
         w = self.w
         coders = self._coders(s.coders)
-        participants = self._participants(s.attributes, s.participants)
+        participants = self._participants(list(s.attributes), s.participants)
         sources = self._sources(s.sources, participants)
         codes = self._codes(s.codes)
         segments = self._segments(s.segments, sources, codes, coders)
@@ -142,21 +151,29 @@ class _Loader:
             result[c.guid] = found
         return result
 
-    def _participants(self, attributes: Iterable[AttributeData], items: Iterable[ParticipantData]) -> dict[str, int]:
+    def _participants(self, attributes: Sequence[AttributeData], items: Iterable[ParticipantData]) -> dict[str, int]:
         defs = {d.name: aid for aid, d in self.w.attribute_defs()}
         for a in attributes:
             if a.name not in defs:
                 defs[a.name] = self.w.insert("attribute_def", {"name": a.name, "type": a.type, "categories": json.dumps(list(a.categories))})
         keys = {key: pid for pid, key in self.w.participants()}
+        taken = set(self.w.guids()["participant"].values())
+        types = {d.name: d.type for _, d in self.w.attribute_defs()}
         result = {}
         for p in items:
             pid = keys.get(p.key)
-            if pid is None:
-                pid = self.w.insert("participant", {"guid": p.guid, "key": p.key, "created_at": now()})
+            if pid is None:  # identity is the key; a GUID used here for someone else gets a fresh one
+                guid = p.guid if p.guid not in taken else new_guid()
+                pid = self.w.insert("participant", {"guid": guid, "key": p.key, "created_at": now()})
                 self.counts["participants"] += 1
             for name, value in p.attributes:
                 if name not in defs:
                     defs[name] = self.w.insert("attribute_def", {"name": name, "type": "text", "categories": "[]"})
+                kind = types.get(name) or AttributeType(next((a.type for a in attributes if a.name == name), "text"))
+                try:
+                    attribute_from_text(kind, value)
+                except InvalidInput:
+                    raise InvalidInput(f"participant {p.key}: {value!r} is not a {kind.value} for {name!r}; nothing was imported") from None
                 if self.w.attribute_value_id(pid, defs[name]) is None:
                     self.w.insert("attribute_value", {"participant_id": pid, "attribute_id": defs[name], "value": value})
             result[p.guid] = pid
@@ -164,9 +181,12 @@ class _Loader:
 
     def _sources(self, items: Iterable[SourceData], participants: dict[str, int]) -> dict[str, int]:
         result = {}
+        guids = {g: i for i, g in self.w.guids()["source"].items()}
         for s in items:
             if self.w.source_id(s.name) is not None:
                 raise Conflict(f"there is already a source named {s.name!r}; nothing was imported")
+            if s.guid in guids:
+                raise Conflict(f"the source {s.name!r} is already in this project under another name; nothing was imported")
             original = s.original or s.text.encode("utf-8")
             sid = self.w.insert("source", {
                 "guid": s.guid, "name": s.name, "kind": s.kind, "text": s.text, "length": len(s.text),

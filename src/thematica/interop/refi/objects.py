@@ -16,7 +16,16 @@ from dataclasses import replace
 from typing import Iterable
 
 from ...text import canonicalise
-from ..snapshot import AttributeData, CodeData, CoderData, MemoData, ParticipantData, SegmentData, Snapshot, SourceData
+from ..snapshot import (
+    AttributeData,
+    CodeData,
+    CoderData,
+    MemoData,
+    ParticipantData,
+    SegmentData,
+    Snapshot,
+    SourceData,
+)
 from .document import CodingDoc, ProjectDoc, SelectionDoc, iso
 from .memos import MemosMixin
 from .names import DATA_NOTE_NAME, ORIGIN_PREFIX, derived_guid, split_code_description

@@ -24,8 +24,18 @@ from ...text import sha256
 from ..snapshot import CodeData, MemoData, SegmentData, Snapshot, SourceData
 from . import data_note
 from .names import (
-    DATA_NOTE_NAME, ORIGIN_PREFIX, PROJECT_NS, PROJECT_SCHEMA_LOCATION, VARIABLE_TYPES, XSI_NS, code_description,
-    derived_guid, internal_path, is_guid, theme_description, xsd_datetime,
+    DATA_NOTE_NAME,
+    ORIGIN_PREFIX,
+    PROJECT_NS,
+    PROJECT_SCHEMA_LOCATION,
+    VARIABLE_TYPES,
+    XSI_NS,
+    code_description,
+    derived_guid,
+    internal_path,
+    is_guid,
+    theme_description,
+    xsd_datetime,
 )
 
 #: Largest internal file REFI-QDA allows (2^31 - 1 bytes, §8.5).

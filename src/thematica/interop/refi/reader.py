@@ -20,11 +20,20 @@ from pathlib import Path, PurePosixPath
 from ...errors import ImportError_
 from ...text import canonicalise
 from ..snapshot import SegmentData, Snapshot, SourceData
+from .container import Files, decode_raw, find_qde
 from .document import ProjectDoc, SelectionDoc, TextDoc, parse_project
 from .names import derived_guid
-from .offsets import CANDIDATES, EXACT, WRONG, CountingRule, TextMap, clean_edges, producer_rule, same_text
 from .objects import Objects
-from .container import Files, decode_raw, find_qde
+from .offsets import (
+    CANDIDATES,
+    EXACT,
+    WRONG,
+    CountingRule,
+    TextMap,
+    clean_edges,
+    producer_rule,
+    same_text,
+)
 from .safety import SafeArchive, is_zip, looks_like_xml, parse_xml, read_xml_file
 
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")

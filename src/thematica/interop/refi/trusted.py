@@ -14,7 +14,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ...model import AttributeType, CodeOrigin, CodeStatus, CoderKind, MemoTarget, Phase, Role, ThemeStatus
+from ...model import (
+    AttributeType,
+    CodeOrigin,
+    CoderKind,
+    CodeStatus,
+    MemoTarget,
+    Phase,
+    Role,
+    ThemeStatus,
+)
 from ..snapshot import CodeData, MemoData, ThemeData
 from .data_note import loads
 from .document import norm_guid

@@ -26,8 +26,16 @@ from lxml import etree
 from ...errors import InvalidInput, ThematicaError
 from ..snapshot import CodeData, Snapshot
 from .names import (
-    CODEBOOK_NS, CODEBOOK_SCHEMA_LOCATION, CODEBOOK_XSD, ORIGIN_PREFIX, PROJECT_ENTRY, PROJECT_XSD, SOURCES_DIR,
-    XSI_NS, code_description, theme_description,
+    CODEBOOK_NS,
+    CODEBOOK_SCHEMA_LOCATION,
+    CODEBOOK_XSD,
+    ORIGIN_PREFIX,
+    PROJECT_ENTRY,
+    PROJECT_XSD,
+    SOURCES_DIR,
+    XSI_NS,
+    code_description,
+    theme_description,
 )
 from .project_xml import build_project, rgb, xml_text
 
@@ -136,7 +144,7 @@ def _serialise(root: etree._Element) -> bytes:
 
 
 def _write_zip(handle: object, entries: list[tuple[str, bytes]]) -> None:
-    with zipfile.ZipFile(handle, "w") as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(handle, "w") as archive:  # type: ignore[call-overload]
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import codebook, coders, coding, dashboard, journal, queries, reports, sources, themes
+from . import (
+    codebook,
+    coders,
+    coding,
+    dashboard,
+    journal,
+    queries,
+    reports,
+    sources,
+    themes,
+)
 
 ROUTERS: list[APIRouter] = [
     dashboard.router,

@@ -7,7 +7,7 @@ offset crosses here, and only here, through ``offsets.utf16_map``.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
