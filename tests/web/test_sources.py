@@ -6,6 +6,7 @@ import html as htmlmod
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import docx
 import pytest
@@ -203,3 +204,16 @@ def test_blocks_cover_any_text_with_any_turns(text: str, cuts: list[int]) -> Non
     for piece in pieces:
         assert piece.start == units and piece.text
         units += len(piece.text.encode("utf-16-le")) // 2
+
+
+def test_upload_of_a_refi_project_imports_it(client, csrf, app, tmp_path) -> None:
+    """A .qdpx from another tool (here the NVivo fixture) imports through the same upload form."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "refi" / "nvivo12-win_oltas0517.qdpx"
+    before = len(app.state.workbench.project.sources())
+    with fixture.open("rb") as handle:
+        response = client.post(
+            "/sources/upload", files={"files": (fixture.name, handle, "application/zip")},
+            headers={**csrf, "Accept": "application/json"},
+        )
+    assert response.status_code == 200, response.text
+    assert len(app.state.workbench.project.sources()) == before + 2

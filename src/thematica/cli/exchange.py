@@ -74,16 +74,10 @@ def import_project(
 
     Examples: thematica import-project nvivo-export.qdpx; thematica import-project study-folder
     """
-    if not path.exists():
+    if not path.exists():  # say so before looking for the project
         raise NotFound(f"no such file or folder: {path}")
-    suffix = path.suffix.lower()
-    if not path.is_dir() and suffix not in (".qdpx", ".qde", ".qdc"):
-        raise InvalidInput(f"{path.name}: import-project reads .qdpx, .qde, .qdc or a folder from 'export jsonl'")
     with project() as proj:
-        if path.is_dir():
-            result = proj.import_folder(path)
-        else:
-            result = _refi(proj, "import_qdc" if suffix == ".qdc" else "import_qdpx")(path)
+        result = proj.import_exchange(path)
     _report(path, result, json_out)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.tables import Table
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..interop import jsonl, tables, wordcomments
 from ..interop.snapshot import Snapshot
 from .refi import RefiMixin
@@ -127,6 +127,21 @@ class ExportsMixin(RefiMixin):
         kept = {s.guid for s in segments}
         memos = tuple(m for m in snapshot.memos if m.target != "segment" or m.target_guid in kept)
         return dataclasses.replace(snapshot, segments=segments, memos=memos)
+
+
+    def import_exchange(self, path: Path | str) -> dict[str, object]:
+        """Import a .qdpx (or bare .qde) project, a .qdc codebook, or a JSON Lines folder, by what it is."""
+        path = Path(path)
+        if not path.exists():
+            raise NotFound(f"no such file or folder: {path}")
+        if path.is_dir():
+            return dict(self.import_folder(path))
+        suffix = path.suffix.lower()
+        if suffix == ".qdc":
+            return dict(self.import_qdc(path))
+        if suffix in (".qdpx", ".qde"):
+            return dict(self.import_qdpx(path))
+        raise InvalidInput(f"{path.name}: a project import reads .qdpx, .qde, .qdc or a folder from 'export jsonl'")
 
 
 def _summary(path: Path | str, kind: str, snapshot: Snapshot, added: dict[str, int]) -> dict[str, Any]:

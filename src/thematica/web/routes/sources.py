@@ -149,7 +149,11 @@ def upload(request: Request, files: list[UploadFile] = File(...), wb: Workbench 
         with tempfile.TemporaryDirectory(prefix="thematica-upload-") as folder:
             paths = _save(files, Path(folder))
             with wb.use() as project:
-                imported = project.import_files(paths)
+                if len(paths) == 1 and paths[0].suffix.lower() in _PROJECT_FILES:
+                    project.import_exchange(paths[0])  # another tool's project or codebook
+                    imported = project.sources()
+                else:
+                    imported = project.import_files(paths)
     except ThematicaError as exc:
         status = 409 if isinstance(exc, Conflict) else 400
         if wants_json:
@@ -159,6 +163,9 @@ def upload(request: Request, files: list[UploadFile] = File(...), wb: Workbench 
     if wants_json:
         return JSONResponse({"imported": [{"id": s.id, "name": s.name, "kind": s.kind} for s in imported]})
     return _sources_page(request, wb, imported=names)
+
+
+_PROJECT_FILES = (".qdpx", ".qde", ".qdc")
 
 
 def _save(files: Sequence[UploadFile], folder: Path) -> list[Path]:
