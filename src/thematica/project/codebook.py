@@ -7,12 +7,13 @@ import io
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..ingest import read_table
 from ..model import Code, CodeOrigin, CodeStatus
 from ..store import Writer
 from ..store.convert import now
 from .core import ProjectCore, new_guid
+from .trees import check_unique, clean_name, descendants
 
 #: Columns of the codebook CSV, in order (import accepts any order and subset, but needs ``name``).
 CODEBOOK_COLUMNS = ("name", "parent", "origin", "status", "colour", "definition", "inclusion", "exclusion", "example")
@@ -329,15 +330,7 @@ def _path(by_id: Mapping[int, Code], code_id: int | None) -> str:
 
 
 def _descendants(codes: Sequence[Code], code_id: int) -> list[Code]:
-    children: dict[int | None, list[Code]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id, []).append(c)
-    found, stack = [], list(children.get(code_id, []))
-    while stack:
-        c = stack.pop()
-        found.append(c)
-        stack.extend(children.get(c.id, []))
-    return found
+    return descendants(codes, code_id)
 
 
 def tree_order(codes: Sequence[Code]) -> list[Code]:
@@ -366,15 +359,12 @@ def _new_parent(codes: Sequence[Code], code: Code, parent: CodeRef) -> int:
 
 
 def _check_unique(codes: Sequence[Code], name: str) -> None:
-    if any(c.name.casefold() == name.casefold() for c in codes):
-        raise Conflict(f"there is already a code named {name!r}")
+    check_unique(codes, name, "code")
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput("a code needs a name")
-    if cleaned.isdigit() or cleaned.startswith("#"):
+    cleaned = clean_name(name, "code")
+    if cleaned.startswith("#"):
         raise InvalidInput(f"{cleaned!r} would be read as a code number; choose a name with letters")
     if "/" in cleaned:
         raise InvalidInput("a code name cannot contain '/' (it separates parent and child)")

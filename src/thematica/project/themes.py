@@ -12,6 +12,7 @@ from .codebook import CodeRef, _resolve
 from .codebook import _descendants as _code_descendants
 from .core import new_guid
 from .notes import NotesMixin
+from .trees import check_unique, clean_name, descendants
 
 ThemeRef = str | int | Theme
 
@@ -361,27 +362,15 @@ def _find_theme(themes: Sequence[Theme], ref: ThemeRef) -> Theme:
 
 
 def _descendants(themes: Sequence[Theme], theme_id: int) -> list[Theme]:
-    found: list[Theme] = []
-    frontier = [theme_id]
-    while frontier:
-        children = [t for t in themes if t.parent_id in frontier]
-        found.extend(children)
-        frontier = [t.id for t in children]
-    return found
+    return descendants(themes, theme_id)
 
 
 def _check_unique(themes: Sequence[Theme], name: str) -> None:
-    if any(t.name.casefold() == name.casefold() for t in themes):
-        raise Conflict(f"there is already a theme named {name!r}")
+    check_unique(themes, name, "theme")
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput("a theme needs a name")
-    if cleaned.lstrip("#").isdigit():
-        raise InvalidInput(f"{cleaned!r} would be read as a theme number; choose a name with letters")
-    return cleaned
+    return clean_name(name, "theme")
 
 
 def _status(value: ThemeStatus | str) -> ThemeStatus:
