@@ -13,7 +13,10 @@ turn it into one clear line and a non-zero exit. Anything else is a bug.
     ├── NotFound                 a source, code, coder, segment ... that does not exist
     ├── Conflict                 the change clashes with what is there (duplicate name ...)
     ├── InvalidInput             a value out of range (offsets, phase, attribute type ...)
-    └── NothingToUndo            the audit trail has no change left to revert
+    ├── NothingToUndo            the audit trail has no change left to revert
+    ├── OutputBlocked            an output would disclose an identifier or a small group
+    ├── KeyFileError             a re-identification key file is unreadable or the passphrase is wrong
+    └── AssistUnavailable        local assistance needs its optional packages (thematica[assist])
 """
 
 from __future__ import annotations
@@ -76,3 +79,23 @@ __all__ = [
     "InvalidInput",
     "NothingToUndo",
 ]
+
+
+class OutputBlocked(ThematicaError):
+    """An output failed the disclosure check: a real identifier, or a group smaller than k.
+
+    ``findings`` lists where (plain strings a researcher can act on); the
+    output was not written.
+    """
+
+    def __init__(self, message: str, findings: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.findings: list[str] = list(findings or [])
+
+
+class KeyFileError(ThematicaError):
+    """A re-identification key file cannot be read, is damaged, or the passphrase is wrong."""
+
+
+class AssistUnavailable(ThematicaError):
+    """Local assistance was asked for but its optional packages are not installed."""
