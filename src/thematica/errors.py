@@ -66,19 +66,7 @@ class NothingToUndo(ThematicaError):
     """There is no change left to revert."""
 
 
-__all__ = [
-    "ThematicaError",
-    "ProjectError",
-    "MigrationError",
-    "ImportError_",
-    "UnsupportedFormat",
-    "EncodingError",
-    "EmptyDocument",
-    "NotFound",
-    "Conflict",
-    "InvalidInput",
-    "NothingToUndo",
-]
+
 
 
 class OutputBlocked(ThematicaError):
@@ -99,3 +87,21 @@ class KeyFileError(ThematicaError):
 
 class AssistUnavailable(ThematicaError):
     """Local assistance was asked for but its optional packages are not installed."""
+
+
+__all__ = [
+    "ThematicaError",
+    "ProjectError",
+    "MigrationError",
+    "ImportError_",
+    "UnsupportedFormat",
+    "EncodingError",
+    "EmptyDocument",
+    "NotFound",
+    "Conflict",
+    "InvalidInput",
+    "NothingToUndo",
+    "OutputBlocked",
+    "KeyFileError",
+    "AssistUnavailable",
+]
