@@ -332,3 +332,46 @@ class ProjectSummary:
     top_codes: list[tuple[str, int]]
     memos: int
     journal_entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A real identifier in the de-identification register and its pseudonym.
+
+    Fields: ``id``; ``guid``; ``category`` ("person", "place", ...);
+    ``value`` (the real identifier; None once the key was removed);
+    ``variants`` (other spellings, nicknames, parts of the name);
+    ``replacement`` (the pseudonym every occurrence becomes).
+    """
+
+    id: int
+    guid: str
+    category: str
+    value: str | None
+    variants: tuple[str, ...]
+    replacement: str
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every spelling to look for (empty once the key was removed)."""
+        return ((self.value,) if self.value else ()) + self.variants
+
+
+@dataclass(frozen=True, slots=True)
+class DeidCandidate:
+    """A possible identifier a scan found in a source, and the researcher's decision.
+
+    ``status`` is "pending", "accepted" or "rejected"; ``identifier_id`` links
+    an accepted candidate to its register entry (None: replaced generically).
+    """
+
+    id: int
+    source_id: int
+    start: int
+    end: int
+    text: str
+    category: str
+    detector: str
+    confidence: float
+    status: str
+    identifier_id: int | None

@@ -24,6 +24,8 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     notes: tuple[str, ...] = field(default=())
+    #: For a matrix by attribute values: (column label, participants in the group), for the small-group check.
+    groups: tuple[tuple[str, int], ...] = field(default=())
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dicts keyed by column name."""

@@ -16,13 +16,14 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from ..errors import ThematicaError
+from ..errors import OutputBlocked, ThematicaError
 from . import (
     agreement,
     analysis,
     codebook,
     coding,
     common,
+    deid,
     exchange,
     notes,
     report,
@@ -54,7 +55,7 @@ def _global(
     common.SETTINGS.user = user
 
 
-for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, exchange, serve, trail):
+for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, exchange, deid, serve, trail):
     module.register(app)
 
 
@@ -64,6 +65,8 @@ def main() -> None:
         app()  # standalone: usage errors, --help and exit codes are handled by Typer
     except ThematicaError as exc:
         common.err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        for finding in exc.findings if isinstance(exc, OutputBlocked) else ():
+            common.err_console.print(f"  {finding}", markup=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         common.err_console.print("interrupted; the project holds every change that completed")

@@ -10,7 +10,10 @@ from rich.markup import escape
 from rich.text import Text
 
 from ..analysis.tables import Table
+from ..errors import InvalidInput
+from ..project import Project
 from .common import (
+    AllowSmallGroups,
     JsonOption,
     console,
     done,
@@ -25,11 +28,13 @@ OutOption = typer.Option(None, "--out", "-o", help="Also write the table to a .c
 CoderOption = typer.Option(None, help="Count this coder's segments (default: the analysis coder, else everyone).")
 
 
-def show_table(result: Table, json_out: bool, out: Path | None) -> None:
-    """Print a query table (or its JSON) and write it to a file if asked."""
+def show_table(result: Table, json_out: bool, out: Path | None, proj: Project | None = None,
+               allow_small_groups: bool = False) -> None:
+    """Print a query table (or its JSON) and write it to a file if asked (through the disclosure checks)."""
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.write(out)
+        if proj is None:
+            raise InvalidInput("writing a table needs the project")
+        proj.write_table(result, out, allow_small_groups=allow_small_groups)
     if json_out:
         print_json({"title": result.title, "columns": result.columns, "rows": result.rows, "notes": result.notes})
         return
@@ -93,6 +98,7 @@ def matrix(
     coder: Optional[str] = CoderOption,
     include_interviewer: bool = typer.Option(False, help="Count segments in interviewer turns too."),
     out: Optional[Path] = OutOption,
+    allow_small_groups: bool = AllowSmallGroups,
     json_out: bool = JsonOption,
 ) -> None:
     """Matrix coding: codes or themes by participants or attribute values.
@@ -103,7 +109,7 @@ def matrix(
         result = proj.matrix(
             rows, columns, how=count, percent=percent, coder=coder, include_interviewer=include_interviewer  # type: ignore[arg-type]
         )
-    show_table(result, json_out, out)
+        show_table(result, json_out, out, proj, allow_small_groups)
 
 
 def cooccur(
@@ -115,7 +121,7 @@ def cooccur(
     """Code co-occurrence: codes on the same span, overlapping spans, or in the same turn."""
     with project() as proj:
         result = proj.cooccurrence(mode, coder=coder)  # type: ignore[arg-type]
-    show_table(result, json_out, out)
+        show_table(result, json_out, out, proj)
 
 
 def saturation(
@@ -126,7 +132,7 @@ def saturation(
     """New codes per source in coding order, and the cumulative curve."""
     with project() as proj:
         result = proj.saturation(coder=coder)
-    show_table(result, json_out, out)
+        show_table(result, json_out, out, proj)
 
 
 def register(app: typer.Typer) -> None:

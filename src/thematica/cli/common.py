@@ -34,6 +34,12 @@ class Settings:
 SETTINGS = Settings()
 
 JsonOption = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+AllowIdentifiers = typer.Option(
+    False, "--allow-identifiers", help="Write it even if real identifiers from the register are found (audited)."
+)
+AllowSmallGroups = typer.Option(
+    False, "--allow-small-groups", help="Write it even if a group of participants is smaller than k."
+)
 
 
 def find_project_path(explicit: Path | None = None) -> Path:

@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from ..errors import InvalidInput, NotFound
-from .common import JsonOption, console, done, print_json, project
+from .common import AllowIdentifiers, AllowSmallGroups, JsonOption, console, done, print_json, project
 
 #: export formats and the default file name after the project's stem
 FORMATS = {"qdpx": ".qdpx", "qdc": ".qdc", "csv": "-{table}.csv", "xlsx": "-{table}.xlsx", "jsonl": "-jsonl",
@@ -27,6 +27,8 @@ def export(
         None, "--table", "-t", help="csv/xlsx: segments (default), presence, counts or codebook."
     ),
     coder: Optional[str] = typer.Option(None, help="Tables: only this coder's segments (counts: default the analysis coder)."),
+    allow_identifiers: bool = AllowIdentifiers,
+    allow_small_groups: bool = AllowSmallGroups,
     json_out: bool = JsonOption,
 ) -> None:
     """Export the project: REFI-QDA (.qdpx project, .qdc codebook), tables, a git-friendly folder, the codebook.
@@ -48,15 +50,16 @@ def export(
     with project() as proj:
         path = out or Path(proj.path.stem + FORMATS[fmt].format(table=kind))
         if fmt in ("qdpx", "qdc"):
-            written = _refi(proj, f"export_{fmt}")(path)
+            written = _refi(proj, f"export_{fmt}")(path, allow_identifiers=allow_identifiers)
         elif fmt == "jsonl":
-            written = proj.export_folder(path)
+            written = proj.export_folder(path, allow_identifiers=allow_identifiers)
         elif fmt == "codebook-docx":
-            written = proj.export_table("codebook", path, coder=coder)
+            written = proj.export_table("codebook", path, coder=coder, allow_identifiers=allow_identifiers)
         else:
             if path.suffix.lower() != f".{fmt}":
                 raise InvalidInput(f"a {fmt} export needs a .{fmt} file name, not {path.name!r}")
-            written = proj.export_table(kind, path, coder=coder)
+            written = proj.export_table(kind, path, coder=coder, allow_identifiers=allow_identifiers,
+                                        allow_small_groups=allow_small_groups)
     written = Path(written) if isinstance(written, (str, Path)) else path
     if json_out:
         print_json({"format": fmt, "path": str(written)})

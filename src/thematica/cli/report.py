@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import JsonOption, console, done, print_json, project, table
+from .common import AllowIdentifiers, AllowSmallGroups, JsonOption, console, done, print_json, project, table
 
 coreq_app = typer.Typer(help="The COREQ checklist (32 items) for reporting qualitative research.", no_args_is_help=True)
 
@@ -16,6 +16,8 @@ def report(
     out: Path = typer.Option(Path("report"), "--out", "-o", help="Folder for the report files."),
     format_: Optional[List[str]] = typer.Option(None, "--format", "-f", help="docx, html or md (repeatable; default all)."),
     coder: Optional[str] = typer.Option(None, help="Whose coding to report (default: the analysis coder)."),
+    allow_identifiers: bool = AllowIdentifiers,
+    allow_small_groups: bool = AllowSmallGroups,
     json_out: bool = JsonOption,
 ) -> None:
     """Write the findings report (phase 6): DOCX, HTML and Markdown, with figures and the COREQ checklist.
@@ -23,7 +25,8 @@ def report(
     Example: thematica report --out findings --format docx
     """
     with project() as proj:
-        paths = proj.write_report(out, formats=format_ or ("docx", "html", "md"), coder=coder)
+        paths = proj.write_report(out, formats=format_ or ("docx", "html", "md"), coder=coder,
+                                  allow_identifiers=allow_identifiers, allow_small_groups=allow_small_groups)
     if json_out:
         print_json([str(p) for p in paths])
         return

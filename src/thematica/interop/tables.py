@@ -61,7 +61,7 @@ def segments_table(snapshot: Snapshot, *, coders: Collection[str] | None = None)
     """One row per coded segment, by source name, start, end, code path and coder."""
     view = _View(snapshot)
     attributes = view.attribute_names()
-    shown = [_column_name(a) for a in attributes]
+    shown = [column_name(a) for a in attributes]
     rows = []
     for seg in view.segments(coders):
         person = view.participant_of(seg)
@@ -334,7 +334,8 @@ def _typed(value: str | None, kind: str) -> Any:
     return value
 
 
-def _column_name(attribute: str) -> str:
+def column_name(attribute: str) -> str:
+    """The segments table's column for an attribute (prefixed if it clashes with a fixed column)."""
     return f"participant {attribute}" if attribute in SEGMENT_COLUMNS else attribute
 
 

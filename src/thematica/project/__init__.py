@@ -23,7 +23,9 @@ from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
-from .exports import ExportsMixin
+from .deid import ApplyReport, FlaggedSegment, QueueEntry, ScanReport
+from .disclosure import OutputCheck
+from .guarded import GuardedOutputsMixin
 from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
 from .themes import theme_tree
 
@@ -31,7 +33,7 @@ from .themes import theme_tree
 FORMAT = "thematica-project/1"
 
 
-class Project(ExportsMixin):
+class Project(GuardedOutputsMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -65,6 +67,11 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 
 
 __all__ = [
+    "ApplyReport",
+    "FlaggedSegment",
+    "OutputCheck",
+    "QueueEntry",
+    "ScanReport",
     "ANALYSIS_CODER",
     "CONSENSUS",
     "CodeAgreement",

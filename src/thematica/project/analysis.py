@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..analysis import queries
 from ..analysis.queries import CooccurMode, Measure, Percent
@@ -92,6 +93,14 @@ class AnalysisMixin(ThemesMixin):
                 ids.update(child.code_ids)
         return ids & {c.id for c in self.codes()}  # a deleted or merged-away code no longer counts
 
+    def _reportable_attributes(self) -> list[dict[str, Any]]:
+        """Each participant's attributes as they may be reported (overridden by the disclosure rules)."""
+        return [dict(p.attributes) for p in self.participants()]
+
+    def _omitted_attributes(self) -> set[str]:
+        """Attributes a reporting rule leaves out of every output (overridden by the disclosure rules)."""
+        return set()
+
     def matrix(
         self,
         rows: str = "codes",
@@ -116,13 +125,18 @@ class AnalysisMixin(ThemesMixin):
         else:
             if columns not in {a.name for a in self.attributes()}:
                 raise InvalidInput(f"columns are participants or an attribute ({', '.join(a.name for a in self.attributes())}), not {columns!r}")
+            if columns in self._omitted_attributes():
+                raise InvalidInput(f"{columns!r} is left out of every output by a reporting rule")
             groups: dict[str, set[int]] = defaultdict(set)
-            for p in people:
-                value = p.attributes.get(columns)
+            for p, reported in zip(people, self._reportable_attributes(), strict=True):
+                value = reported.get(columns)
                 groups[_label(value) if value is not None else "(none)"].add(p.id)
             column_sets = dict(sorted(groups.items(), key=lambda kv: _sort_key(kv[0])))
         title = f"{rows.capitalize()} by {columns}"
-        return queries.matrix(facts, row_sets, column_sets, how=how, percent=percent, title=title, row_header=rows[:-1])
+        table = queries.matrix(facts, row_sets, column_sets, how=how, percent=percent, title=title, row_header=rows[:-1])
+        if columns == "participants":
+            return table
+        return dataclasses.replace(table, groups=tuple((label, len(ids)) for label, ids in column_sets.items()))
 
     def cooccurrence(self, mode: CooccurMode = "overlap", *, coder: str | None = None) -> Table:
         """Which codes meet: on the same span, overlapping, or in the same speaker turn."""

@@ -16,6 +16,8 @@ from ..store import Reader, Store, Writer
 from ..store.convert import now
 
 T = TypeVar("T")
+#: Operations that ``undo`` stops at: reverting them would need the real identifiers they removed.
+IRREVERSIBLE = frozenset({"deid.apply", "deid.key.remove"})
 
 #: The project-file suffix; `thematica` finds a project by it.
 SUFFIX = ".thematica"
@@ -207,6 +209,11 @@ class ProjectCore:
             event = w.last_undoable_event()
             if event is None:
                 raise NothingToUndo("there is no change left to undo")
+            if event.operation in IRREVERSIBLE:
+                raise NothingToUndo(
+                    f"change #{event.id} ({event.summary}) cannot be undone: it removed real identifiers "
+                    "from the project; nothing before it can be undone either"
+                )
             w.revert(event.id)
             phase = Phase(int(w.meta().get("phase", "1")))
             undo_id = w.append_event(

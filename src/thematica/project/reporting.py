@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import AbstractSet, Sequence
+from typing import AbstractSet, Any, Sequence
 
 from ..errors import InvalidInput
 from ..model import AttributeType, CodeOrigin, Extract, Role, Theme, Turn
@@ -110,12 +110,15 @@ class ReportingMixin(ReliabilityMixin):
         )
 
     def _participant_summaries(self) -> tuple[AttributeSummary, ...]:
-        people = self.participants()
+        people = self._reportable_attributes()
+        omitted = self._omitted_attributes()
         summaries = []
         for attribute in self.attributes():
-            values = [p.attributes[attribute.name] for p in people if attribute.name in p.attributes]
+            values = [p[attribute.name] for p in people if p.get(attribute.name) is not None]
+            if attribute.name in omitted:
+                continue
             missing = len(people) - len(values)
-            if attribute.type is AttributeType.NUMBER and values:
+            if attribute.type is AttributeType.NUMBER and values and all(isinstance(v, (int, float)) for v in values):
                 numbers = [float(v) for v in values]  # type: ignore[arg-type]
                 summaries.append(AttributeSummary(
                     attribute.name, "number", min(numbers), max(numbers), statistics.median(numbers), missing=missing,
@@ -123,7 +126,8 @@ class ReportingMixin(ReliabilityMixin):
             else:
                 shown = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in values]
                 counts = tuple(sorted(Counter(shown).items(), key=lambda kv: (-kv[1], kv[0])))
-                summaries.append(AttributeSummary(attribute.name, attribute.type.value, counts=counts, missing=missing))
+                kind = "category" if attribute.type is AttributeType.NUMBER else attribute.type.value
+                summaries.append(AttributeSummary(attribute.name, kind, counts=counts, missing=missing))
         return tuple(summaries)
 
     def _section(

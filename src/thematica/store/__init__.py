@@ -60,6 +60,14 @@ class Store:
             finally:
                 conn.info.pop("immediate", None)
 
+    def compact(self) -> None:
+        """Rewrite the file so that nothing deleted survives in free pages, and empty the WAL."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         """Release the database (checkpointing the WAL)."""
         self.engine.dispose()

@@ -20,9 +20,9 @@ from ..errors import MigrationError, ProjectError
 from .schema import meta
 
 #: The newest migration this code knows (tests check it is Alembic's head).
-HEAD_REVISION = "0004_consensus"
+HEAD_REVISION = "0005_deid"
 #: The revision every known migration chain starts from.
-KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes", "0004_consensus")
+KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes", "0004_consensus", "0005_deid")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -38,6 +38,8 @@ def _sqlite_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # deleted content is overwritten, not left in free pages (identifiers, purged originals)
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

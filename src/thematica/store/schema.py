@@ -102,6 +102,8 @@ source = Table(
     Column("encoding", String(32), nullable=True),
     Column("file_name", Text, nullable=False),
     Column("imported_at", String(32), nullable=False),
+    # when the text was replaced by its de-identified version (NULL: never)
+    Column("deidentified_at", String(32), nullable=True),
     sqlite_autoincrement=True
 )
 
@@ -246,6 +248,74 @@ resolution = Table(
     Column("coders", Text, nullable=False, default="[]"),
     Column("actor", String(200), nullable=False),
     Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+identifier = Table(
+    "identifier",
+    metadata,
+    # One real identifier in the de-identification register and its pseudonym.
+    # ``value`` and ``variants`` are the re-identification key: NULL / "[]"
+    # once the key has been exported and removed from the project.
+    Column("id", Id, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("category", String(32), nullable=False),
+    Column("value", Text, nullable=True),
+    Column("variants", Text, nullable=False, default="[]"),
+    Column("replacement", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+deid_allow = Table(
+    "deid_allow",
+    metadata,
+    # A term the researcher said is never an identifier (the "never" list).
+    Column("id", Id, primary_key=True),
+    Column("term", String(400), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+deid_candidate = Table(
+    "deid_candidate",
+    metadata,
+    # A possible identifier found by a scan, waiting for (or given) a decision.
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("detector", String(32), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("identifier_id", Id, ForeignKey("identifier.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_deid_candidate_source_start", "source_id", "start"),
+    sqlite_autoincrement=True,
+)
+
+source_version = Table(
+    "source_version",
+    metadata,
+    # An earlier text of a source, kept by choice (the original before de-identification).
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("source_id", "kind"),
+    sqlite_autoincrement=True,
+)
+
+deid_fingerprint = Table(
+    "deid_fingerprint",
+    metadata,
+    # Keyed hashes of removed identifiers, so outputs can still be checked without the key.
+    Column("id", Id, primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),
     sqlite_autoincrement=True,
 )
 

@@ -1,0 +1,890 @@
+"""Code suggestions learned from the researcher's own coding: pure models over units.
+
+A *unit* is a passage of text (a comment, a sentence). The researcher has coded
+some units; a :class:`Suggester` learns from them and scores every code for
+other units. Nothing here touches a project or the network: inputs are text
+lists and numpy / scipy arrays, outputs are arrays.
+
+Labels come in two shapes:
+
+* single-label, a 1-D sequence with one code per unit (every unit carries
+  exactly one code): ``predict_proba`` rows sum to 1 over the codes;
+* multi-label, a 2-D 0/1 array ``(n_units, n_codes)`` (a unit may carry
+  several codes or none): each code gets an independent probability.
+
+``codes`` names the columns (for single-label it may list codes that have no
+coded example yet; they score 0). Methods, in :data:`METHODS`:
+
+* ``knn``: k nearest coded units by cosine similarity of the embeddings,
+  votes weighted by 1 / cosine distance;
+* ``lr-emb``: L2-regularised logistic regression on the embeddings;
+* ``lr-tfidf``: the same on TF-IDF of word 1-2-grams (sublinear tf);
+* ``lr-both``: the same on both, side by side (each block has unit-norm rows,
+  so neither dominates by scale).
+
+Logistic regression is softmax (single-label) or one sigmoid per code
+(multi-label), fitted by a small L-BFGS written here so that a refit after one
+accept / reject starts from the previous weights (``warm_start``) and takes a
+few iterations (see ``benchmarks/assist_retrain.py``). The objective is
+scikit-learn's: mean weighted log-loss + ||W||^2 / (2 C n), intercept
+unpenalised, so ``C`` means what it means there. ``C="auto"`` picks C by
+3-fold cross-validation on the coded units only (kappa of the predictions).
+
+Codes that have only a definition, and no coded example, are scored by
+:func:`definition_scores`; :func:`informativeness` orders units for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from scipy import sparse
+
+from thematica.errors import InvalidInput
+
+Matrix = np.ndarray | sparse.csr_matrix
+
+#: Settings of the TF-IDF features (word 1-2-grams, sublinear tf, unit rows).
+TFIDF_DEFAULTS: Mapping[str, Any] = {
+    "ngram_range": (1, 2),
+    "sublinear_tf": True,
+    "min_df": 1,
+    "max_df": 1.0,
+    "lowercase": True,
+    "strip_accents": "unicode",
+}
+#: The C grid searched by ``C="auto"`` (ascending: each fit warm-starts the next).
+C_GRID: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)
+
+
+# ------------------------------------------------------------------------ features
+
+
+class TextFeatures:
+    """TF-IDF of word 1-2-grams (sublinear tf, L2-normalised rows).
+
+    Fit it once on all the units' texts (no labels are used) and pass the rows
+    as ``tfidf=`` to a suggester's ``fit`` / ``predict_proba``, so a refit does
+    not re-tokenise anything; or let the suggester fit its own on the coded texts.
+    """
+
+    def __init__(self, **params: Any) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.params: dict[str, Any] = {**TFIDF_DEFAULTS, **params}
+        self._vectorizer = TfidfVectorizer(dtype=np.float64, **self.params)
+
+    def fit(self, texts: Sequence[str]) -> TextFeatures:
+        """Learn the vocabulary and IDF from ``texts``."""
+        self._vectorizer.fit(_texts(texts))
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The TF-IDF rows of ``texts`` (CSR, float64, unit or zero rows)."""
+        return self._vectorizer.transform(_texts(texts)).tocsr()
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """``fit(texts)`` then ``transform(texts)``."""
+        return self._vectorizer.fit_transform(_texts(texts)).tocsr()
+
+    @property
+    def n_features(self) -> int:
+        """The vocabulary size."""
+        return len(self._vectorizer.vocabulary_)
+
+
+def _texts(texts: Sequence[str] | None) -> list[str]:
+    if texts is None:
+        raise InvalidInput("this method needs the units' texts")
+    return ["" if t is None else str(t) for t in texts]
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit L2 norm (zero rows stay zero), float32; unit rows are returned as they are."""
+    x = np.asarray(x, dtype=np.float32)
+    norm = np.sqrt(np.einsum("ij,ij->i", x, x))[:, None]
+    if np.allclose(norm, 1.0, atol=1e-4):
+        return x
+    return np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
+
+
+# -------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Labels as a 0/1 matrix ``y`` (n_units, n_codes) over ``codes``, and their shape."""
+
+    y: np.ndarray
+    codes: tuple[Hashable, ...]
+    multilabel: bool
+
+    @property
+    def index(self) -> np.ndarray:
+        """Single-label: the column of each unit's code."""
+        return self.y.argmax(axis=1)
+
+
+def as_labels(labels: Any, codes: Sequence[Hashable] | None = None) -> Labels:
+    """Normalise single-label (1-D codes) or multi-label (2-D 0/1) labels to :class:`Labels`.
+
+    For 1-D labels ``codes`` defaults to the sorted distinct codes and must
+    contain every label; for 2-D labels it names the columns (default 0..m-1).
+    """
+    arr = np.asarray(labels, dtype=object if not hasattr(labels, "dtype") else None)
+    if arr.ndim == 2:
+        y = np.asarray(labels, dtype=np.float64)
+        if not np.isin(y, (0.0, 1.0)).all():
+            raise InvalidInput("multi-label labels must be a 0/1 matrix")
+        names = tuple(codes) if codes is not None else tuple(range(y.shape[1]))
+        if len(names) != y.shape[1]:
+            raise InvalidInput(f"{len(names)} codes for {y.shape[1]} label columns")
+        return Labels(y, names, True)
+    if arr.ndim != 1:
+        raise InvalidInput("labels must be 1-D (one code per unit) or 2-D (units x codes, 0/1)")
+    values = arr.tolist()
+    names = tuple(codes) if codes is not None else tuple(sorted(set(values), key=str))
+    position = {c: j for j, c in enumerate(names)}
+    unknown = {v for v in values if v not in position}
+    if unknown:
+        raise InvalidInput(f"labels not among the codes: {sorted(map(str, unknown))[:5]}")
+    y = np.zeros((len(values), len(names)))
+    y[np.arange(len(values)), [position[v] for v in values]] = 1.0
+    return Labels(y, names, False)
+
+
+# ---------------------------------------------------------------- linear model fit
+
+
+@dataclass
+class _Problem:
+    """Design blocks (dense and/or sparse, with cached transposes), targets and weights."""
+
+    blocks: list[Matrix]
+    blocks_t: list[Matrix]
+    y: np.ndarray  # (n, K) 0/1
+    weight: np.ndarray  # (n,) softmax or (n, K) sigmoid
+    multilabel: bool
+    C: float
+
+    @property
+    def shapes(self) -> list[int]:
+        return [b.shape[1] for b in self.blocks]
+
+    def unpack(self, theta: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        k = self.y.shape[1]
+        out, at = [], 0
+        for d in self.shapes:
+            out.append(theta[at : at + d * k].reshape(d, k))
+            at += d * k
+        return out, theta[at : at + k]
+
+    def loss_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        ws, b = self.unpack(theta)
+        z = _logits(self.blocks, ws, b)
+        total = float(self.weight.sum()) if not self.multilabel else float(self.y.shape[0])
+        if self.multilabel:
+            # log(1 + e^z) - y z, stably; d/dz = sigmoid(z) - y
+            loss_m = np.logaddexp(0.0, z) - self.y * z
+            loss = float((self.weight * loss_m).sum()) / total
+            g = (_sigmoid(z) - self.y) * self.weight / total
+        else:
+            z -= z.max(axis=1, keepdims=True)
+            lse = np.log(np.exp(z).sum(axis=1))
+            loss = float((self.weight * (lse - (self.y * z).sum(axis=1))).sum()) / total
+            p = np.exp(z - lse[:, None])
+            g = (p - self.y) * (self.weight / total)[:, None]
+        reg = 1.0 / (self.C * total)
+        grads = []
+        for w, xt in zip(ws, self.blocks_t):
+            loss += 0.5 * reg * float((w * w).sum())
+            grads.append(_matmul(xt, g) + reg * w)
+        grads.append(g.sum(axis=0))
+        return loss, np.concatenate([gr.ravel() for gr in grads])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def _logits(blocks: Sequence[Matrix], ws: Sequence[np.ndarray], b: np.ndarray) -> np.ndarray:
+    z = np.zeros((blocks[0].shape[0], b.size)) + b
+    for x, w in zip(blocks, ws):
+        z += _matmul(x, w)
+    return z
+
+
+def _matmul(x: Matrix, w: np.ndarray) -> np.ndarray:
+    """x @ w as float64; a float32 dense x is multiplied in float32 (twice as fast, ample precision)."""
+    if not sparse.issparse(x) and x.dtype == np.float32:
+        return (x @ w.astype(np.float32)).astype(np.float64)
+    return np.asarray(x @ w)
+
+
+def lbfgs(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x0: np.ndarray,
+    *,
+    max_iter: int = 300,
+    gtol: float = 1e-4,
+    memory: int = 7,
+    history: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+) -> tuple[np.ndarray, int]:
+    """Minimise a smooth convex ``fun`` (returning value, gradient) by L-BFGS.
+
+    Armijo backtracking line search; stops when max |gradient| <= ``gtol``
+    (scikit-learn's rule for ``tol``), the value stalls, or after
+    ``max_iter`` iterations. Returns (x, iterations). ``history``, two lists
+    of curvature pairs (s, y), is used and updated in place: passing the
+    pairs of a previous fit of a nearly identical problem lets a warm start
+    take good steps at once.
+    """
+    x = x0.copy()
+    f, g = fun(x)
+    s_hist, y_hist = history if history is not None else ([], [])
+    it = 0
+    for it in range(1, max_iter + 1):
+        if np.abs(g).max() <= gtol:
+            return x, it - 1
+        d = -_two_loop(g, s_hist, y_hist)
+        slope = float(g @ d)
+        if slope >= 0:  # not a descent direction: restart from steepest descent
+            s_hist.clear()
+            y_hist.clear()
+            d, slope = -g, -float(g @ g)
+        step = 1.0 if s_hist else min(1.0, 1.0 / max(float(np.linalg.norm(g)), 1e-12))
+        for _ in range(30):
+            x_new = x + step * d
+            f_new, g_new = fun(x_new)
+            if f_new <= f + 1e-4 * step * slope:
+                break
+            step *= 0.5
+        else:
+            return x, it
+        s, yv = x_new - x, g_new - g
+        if float(s @ yv) > 1e-12:
+            s_hist.append(s)
+            y_hist.append(yv)
+            if len(s_hist) > memory:
+                s_hist.pop(0)
+                y_hist.pop(0)
+        stalled = f - f_new <= 1e-12 * max(abs(f), 1.0)
+        x, f, g = x_new, f_new, g_new
+        if stalled:
+            break
+    return x, it
+
+
+def _two_loop(g: np.ndarray, s_hist: list[np.ndarray], y_hist: list[np.ndarray]) -> np.ndarray:
+    q = g.copy()
+    alphas = []
+    for s, yv in zip(reversed(s_hist), reversed(y_hist)):
+        a = float(s @ q) / float(yv @ s)
+        alphas.append(a)
+        q -= a * yv
+    if s_hist:
+        q *= float(s_hist[-1] @ y_hist[-1]) / float(y_hist[-1] @ y_hist[-1])
+    for (s, yv), a in zip(zip(s_hist, y_hist), reversed(alphas)):
+        q += (a - float(yv @ q) / float(yv @ s)) * s
+    return q
+
+
+# --------------------------------------------------------------------- suggesters
+
+
+@runtime_checkable
+class Suggester(Protocol):
+    """A code-suggestion model: learns from coded units, scores codes for any unit."""
+
+    name: str
+    params: dict[str, Any]
+    codes: tuple[Hashable, ...]
+    multilabel: bool
+
+    def fit(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        labels: Any,
+        *,
+        codes: Sequence[Hashable] | None = None,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> Suggester:
+        """Learn from coded units (texts and/or embeddings, labels); returns self."""
+        ...
+
+    def predict_proba(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        *,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> np.ndarray:
+        """(n, n_codes) scores in [0, 1], columns in ``codes`` order; remembered for ``explain``."""
+        ...
+
+    def explain(self, i: int, k: int = 3, code: Hashable | None = None) -> np.ndarray:
+        """Indices into the training set: the k coded units of ``code`` nearest to unit ``i``."""
+        ...
+
+
+class _Base:
+    """Shared plumbing: label handling, feature blocks, nearest-example explanations."""
+
+    name = "base"
+    uses_embeddings = True
+    uses_tfidf = False
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self.codes: tuple[Hashable, ...] = ()
+        self.multilabel = False
+        self._y: np.ndarray | None = None
+        self._space: Matrix | None = None  # training rows for explanations (unit norm)
+        self._query: Matrix | None = None
+        self._last_proba: np.ndarray | None = None
+        self._features: TextFeatures | None = None
+
+    # -- features
+    def _tfidf_rows(self, texts: Sequence[str] | None, tfidf: sparse.csr_matrix | None, fit: bool) -> sparse.csr_matrix:
+        if tfidf is not None:
+            if fit:
+                self._features = None
+            return sparse.csr_matrix(tfidf, dtype=np.float64)
+        if fit:
+            self._features = TextFeatures(**self.params.get("tfidf", {}))
+            return self._features.fit_transform(_texts(texts))
+        if self._features is None:
+            raise InvalidInput("the model was fitted on precomputed tfidf rows: pass tfidf= here too")
+        return self._features.transform(_texts(texts))
+
+    def _embedding_rows(self, embeddings: np.ndarray | None, n: int) -> np.ndarray:
+        if embeddings is None:
+            raise InvalidInput(f"method {self.name!r} needs the units' embeddings")
+        e = np.asarray(embeddings)
+        if e.ndim != 2 or e.shape[0] != n:
+            raise InvalidInput(f"embeddings must be a ({n}, dim) array, got shape {e.shape}")
+        return _unit_rows(e)
+
+    def _blocks(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        tfidf: sparse.csr_matrix | None,
+        *,
+        fit: bool,
+    ) -> tuple[list[Matrix], Matrix]:
+        """The model's design blocks and the rows to compare units in (embeddings if any, else TF-IDF)."""
+        n = _count(texts, embeddings, tfidf)
+        blocks: list[Matrix] = []
+        if self.uses_tfidf:
+            blocks.append(self._tfidf_rows(texts, tfidf, fit))
+        emb = None
+        if embeddings is not None or self.uses_embeddings:
+            emb = self._embedding_rows(embeddings, n)
+            if self.uses_embeddings:
+                weight = float(self.params.get("embedding_weight", 1.0))
+                blocks.append(emb if weight == 1.0 else emb * np.float32(weight))
+        space: Matrix = emb if emb is not None else blocks[0]
+        return blocks, space
+
+    # -- explanations
+    def explain(self, i: int, k: int = 3, code: Hashable | None = None) -> np.ndarray:
+        """Indices into the training set of the ``k`` units coded ``code`` most similar to unit ``i``.
+
+        ``i`` is a row of the last ``predict_proba`` call; ``code`` defaults to
+        that unit's top-scoring code. Similarity is cosine on the embeddings
+        (TF-IDF when the model had none); nearest first.
+        """
+        if self._query is None or self._last_proba is None or self._space is None or self._y is None:
+            raise InvalidInput("call predict_proba before explain")
+        if not 0 <= i < self._last_proba.shape[0]:
+            raise InvalidInput(f"unit {i} is not among the {self._last_proba.shape[0]} predicted units")
+        j = int(self._last_proba[i].argmax()) if code is None else self._column(code)
+        members = np.flatnonzero(self._y[:, j] > 0)
+        if members.size == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        q = self._query[i : i + 1]
+        sims = np.asarray((self._space[members] @ q.T).todense() if sparse.issparse(q) else self._space[members] @ q.T)
+        sims = sims.ravel()
+        order = np.argsort(-sims, kind="stable")[:k]
+        return members[order].astype(np.int64)
+
+    def _column(self, code: Hashable) -> int:
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            raise InvalidInput(f"unknown code {code!r}") from None
+
+    def _remember(self, space: Matrix, proba: np.ndarray) -> np.ndarray:
+        self._query, self._last_proba = space, proba
+        return proba
+
+
+def _count(texts: Sequence[str] | None, embeddings: np.ndarray | None, tfidf: Matrix | None) -> int:
+    for x in (embeddings, tfidf):
+        if x is not None:
+            return int(x.shape[0])
+    if texts is None:
+        raise InvalidInput("no units: give texts, embeddings or tfidf rows")
+    return len(texts)
+
+
+class KNNSuggester(_Base):
+    """k nearest coded units by cosine similarity, votes weighted by 1 / cosine distance.
+
+    The score of a code is the weighted share of the neighbours carrying it.
+    Uses the embeddings, or TF-IDF rows when ``features="tfidf"``.
+    """
+
+    name = "knn"
+
+    def __init__(self, k: int = 10, features: str = "embeddings", min_distance: float = 1e-3) -> None:
+        super().__init__()
+        if features not in ("embeddings", "tfidf"):
+            raise InvalidInput("features must be 'embeddings' or 'tfidf'")
+        self.uses_embeddings = features == "embeddings"
+        self.uses_tfidf = features == "tfidf"
+        self.params = {"k": int(k), "features": features, "weights": "1/cosine distance", "min_distance": min_distance}
+
+    def fit(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        labels: Any,
+        *,
+        codes: Sequence[Hashable] | None = None,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> KNNSuggester:
+        """Store the coded units (nothing to optimise)."""
+        lab = as_labels(labels, codes)
+        blocks, space = self._blocks(texts, embeddings, tfidf, fit=True)
+        if blocks[0].shape[0] != lab.y.shape[0]:
+            raise InvalidInput("labels and units differ in number")
+        self._train = blocks[0]
+        self._space, self._y, self.codes, self.multilabel = space, lab.y, lab.codes, lab.multilabel
+        return self
+
+    def predict_proba(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        *,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> np.ndarray:
+        """Weighted neighbour votes per code (rows sum to 1 for single-label)."""
+        if self._y is None:
+            raise InvalidInput("fit the model first")
+        blocks, space = self._blocks(texts, embeddings, tfidf, fit=False)
+        q = blocks[0]
+        n_train = self._train.shape[0]
+        k = min(int(self.params["k"]), n_train)
+        out = np.zeros((q.shape[0], self._y.shape[1]))
+        for start in range(0, q.shape[0], 1024):  # bounded memory: 1024 x n_train similarities at a time
+            sims = q[start : start + 1024] @ self._train.T
+            sims = sims.toarray() if sparse.issparse(sims) else np.asarray(sims)
+            nn = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n_train else np.tile(np.arange(n_train), (sims.shape[0], 1))
+            s = np.take_along_axis(sims, nn, axis=1)
+            w = 1.0 / np.maximum(1.0 - s, float(self.params["min_distance"]))
+            votes = np.einsum("ij,ijk->ik", w, self._y[nn])
+            out[start : start + sims.shape[0]] = votes / w.sum(axis=1, keepdims=True)
+        return self._remember(space, out)
+
+
+class LogRegSuggester(_Base):
+    """L2-regularised logistic regression on embeddings, TF-IDF, or both.
+
+    Softmax over the codes (single-label) or one sigmoid per code (multi-label).
+    ``class_weight="balanced"`` weighs units by n / (n_codes n_code) (single-label)
+    or each code's positives and negatives by n / (2 n_pos), n / (2 n_neg)
+    (multi-label). ``C="auto"`` chooses C from :data:`C_GRID` by 3-fold CV on the
+    coded units. With ``warm_start`` a refit on the same features and codes
+    starts from the last weights and curvature pairs, keeps the chosen C and
+    stops after at most ``refit_max_iter`` iterations (an accept / reject moves
+    the optimum very little).
+    """
+
+    def __init__(
+        self,
+        features: str = "embeddings",
+        C: float | str = "auto",
+        class_weight: str | None = None,
+        *,
+        default_C: float = 3.0,
+        embedding_weight: float = 1.0,
+        tfidf: Mapping[str, Any] | None = None,
+        warm_start: bool = True,
+        max_iter: int = 300,
+        refit_max_iter: int = 30,
+        tol: float = 1e-4,
+    ) -> None:
+        super().__init__()
+        if features not in ("embeddings", "tfidf", "both"):
+            raise InvalidInput("features must be 'embeddings', 'tfidf' or 'both'")
+        if not (C == "auto" or (isinstance(C, (int, float)) and C > 0)):
+            raise InvalidInput("C must be a positive number or 'auto'")
+        if class_weight not in (None, "balanced"):
+            raise InvalidInput("class_weight must be None or 'balanced'")
+        self.uses_embeddings = features in ("embeddings", "both")
+        self.uses_tfidf = features in ("tfidf", "both")
+        self.name = {"embeddings": "lr-emb", "tfidf": "lr-tfidf", "both": "lr-both"}[features]
+        self.params = {
+            "features": features,
+            "C": C,
+            "default_C": float(default_C),
+            "class_weight": class_weight,
+            "embedding_weight": float(embedding_weight),
+            "warm_start": warm_start,
+            "max_iter": int(max_iter),
+            "refit_max_iter": int(refit_max_iter),
+            "tol": float(tol),
+            "solver": "L-BFGS (thematica), softmax or per-code sigmoid, loss + ||W||^2/(2 C n)",
+        }
+        if self.uses_tfidf:
+            self.params["tfidf"] = {**TFIDF_DEFAULTS, **(tfidf or {})}
+        self.C_: float | None = None
+        self.n_iter_: int = 0
+        self._theta: np.ndarray | None = None
+        self._shape_key: tuple[Any, ...] | None = None
+        self._history: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+
+    # -- fitting
+    def fit(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        labels: Any,
+        *,
+        codes: Sequence[Hashable] | None = None,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> LogRegSuggester:
+        """Fit on the coded units; C by internal CV when ``C="auto"`` (first fit only if warm)."""
+        lab = as_labels(labels, codes)
+        blocks, space = self._blocks(texts, embeddings, tfidf, fit=True)
+        if blocks[0].shape[0] != lab.y.shape[0]:
+            raise InvalidInput("labels and units differ in number")
+        self.codes, self.multilabel, self._y, self._space = lab.codes, lab.multilabel, lab.y, space
+        active = self._active(lab.y)
+        self._active_cols = active
+        key = (tuple(b.shape[1] for b in blocks), tuple(active.tolist()), lab.multilabel)
+        warm = bool(self.params["warm_start"]) and self._theta is not None and key == self._shape_key
+        if self.params["C"] == "auto":
+            if not (warm and self.C_ is not None):
+                self.C_ = self._choose_C(blocks, lab.y, active)
+        else:
+            self.C_ = float(self.params["C"])
+        init = self._theta if warm else None
+        if not warm:
+            self._history = ([], [])
+        cap = int(self.params["refit_max_iter"]) if warm else None
+        self._theta, self.n_iter_ = self._solve(blocks, lab.y, active, self.C_, init, cap, self._history)
+        self._shape_key = key
+        return self
+
+    def _active(self, y: np.ndarray) -> np.ndarray:
+        """Columns that can be learned: with an example (single-label); with positives and negatives (multi)."""
+        pos = y.sum(axis=0)
+        if self.multilabel:
+            return np.flatnonzero((pos > 0) & (pos < y.shape[0]))
+        return np.flatnonzero(pos > 0)
+
+    def _solve(
+        self,
+        blocks: list[Matrix],
+        y: np.ndarray,
+        active: np.ndarray,
+        C: float,
+        init: np.ndarray | None,
+        max_iter: int | None = None,
+        history: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+    ) -> tuple[np.ndarray, int]:
+        ya = y[:, active]
+        size = sum(b.shape[1] for b in blocks) * active.size + active.size
+        if active.size == 0 or (not self.multilabel and active.size == 1):
+            return np.zeros(size), 0
+        prob = _Problem(
+            blocks=blocks,
+            blocks_t=[b.T.tocsr() if sparse.issparse(b) else b.T for b in blocks],
+            y=ya,
+            weight=_sample_weight(ya, self.params["class_weight"], self.multilabel),
+            multilabel=self.multilabel,
+            C=C,
+        )
+        x0 = init if init is not None and init.size == size else np.zeros(size)
+        if init is None or init.size != size:
+            x0 = np.zeros(size)
+            if history is not None:
+                history[0].clear()
+                history[1].clear()
+        return lbfgs(
+            prob.loss_grad,
+            x0,
+            max_iter=max_iter or int(self.params["max_iter"]),
+            gtol=float(self.params["tol"]),
+            history=history,
+        )
+
+    def _choose_C(self, blocks: list[Matrix], y: np.ndarray, active: np.ndarray) -> float:
+        """C from :data:`C_GRID` by 3-fold CV on the coded units (kappa); ``default_C`` if too few."""
+        folds = _folds(y, self.multilabel, n_folds=3)
+        if folds is None:
+            return float(self.params["default_C"])
+        scores = np.zeros(len(C_GRID))
+        floor = default_min_codes(y) if self.multilabel else 0
+        for test in folds:
+            train = np.setdiff1d(np.arange(y.shape[0]), test)
+            sub = [b[train] for b in blocks]
+            held = [b[test] for b in blocks]
+            act = self._active(y[train])
+            theta = None
+            for c_i, C in enumerate(C_GRID):
+                theta, _ = self._solve(sub, y[train], act, C, theta, max_iter=200)
+                proba = self._proba_from(theta, held, act, y.shape[1])
+                scores[c_i] += _cv_kappa(y[test], proba, self.multilabel, floor)
+        return float(C_GRID[int(np.argmax(scores))])
+
+    # -- prediction
+    def _proba_from(self, theta: np.ndarray, blocks: list[Matrix], active: np.ndarray, n_codes: int) -> np.ndarray:
+        n = blocks[0].shape[0]
+        out = np.zeros((n, n_codes))
+        if active.size == 0:
+            return out
+        if not self.multilabel and active.size == 1:
+            out[:, active[0]] = 1.0
+            return out
+        ka = active.size
+        ws, at = [], 0
+        for b in blocks:
+            ws.append(theta[at : at + b.shape[1] * ka].reshape(b.shape[1], ka))
+            at += b.shape[1] * ka
+        z = _logits(blocks, ws, theta[at : at + ka])
+        if self.multilabel:
+            out[:, active] = _sigmoid(z)
+        else:
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            out[:, active] = e / e.sum(axis=1, keepdims=True)
+        return out
+
+    def predict_proba(
+        self,
+        texts: Sequence[str] | None,
+        embeddings: np.ndarray | None,
+        *,
+        tfidf: sparse.csr_matrix | None = None,
+    ) -> np.ndarray:
+        """Probabilities per code (softmax rows, or independent sigmoids when multi-label)."""
+        if self._theta is None or self._y is None:
+            raise InvalidInput("fit the model first")
+        blocks, space = self._blocks(texts, embeddings, tfidf, fit=False)
+        proba = self._proba_from(self._theta, blocks, self._active_cols, self._y.shape[1])
+        if self.multilabel:  # codes every coded unit carries
+            proba[:, self._y.all(axis=0)] = 1.0
+        return self._remember(space, proba)
+
+
+def _sample_weight(y: np.ndarray, class_weight: str | None, multilabel: bool) -> np.ndarray:
+    n = y.shape[0]
+    if multilabel:
+        if class_weight != "balanced":
+            return np.ones_like(y)
+        pos = y.sum(axis=0)
+        return np.where(y > 0, n / (2.0 * pos), n / (2.0 * (n - pos)))
+    if class_weight != "balanced":
+        return np.ones(n)
+    counts = y.sum(axis=0)
+    per = n / (np.count_nonzero(counts) * np.maximum(counts, 1.0))
+    return y @ per
+
+
+def _folds(y: np.ndarray, multilabel: bool, n_folds: int) -> list[np.ndarray] | None:
+    """Test indices of stratified folds (by code, or by a unit's rarest code); None if too few units."""
+    n = y.shape[0]
+    if n < 10 * n_folds:
+        return None
+    strata = stratum(y, multilabel)
+    rng = np.random.default_rng(0)
+    fold = np.empty(n, dtype=np.int64)
+    offset = 0
+    for s in np.unique(strata):
+        members = rng.permutation(np.flatnonzero(strata == s))
+        fold[members] = (np.arange(members.size) + offset) % n_folds
+        offset += members.size
+    return [np.flatnonzero(fold == f) for f in range(n_folds)]
+
+
+def stratum(y: np.ndarray, multilabel: bool) -> np.ndarray:
+    """A stratum per unit: its code (single-label) or its rarest code, -1 for none (multi-label)."""
+    if not multilabel:
+        return y.argmax(axis=1)
+    freq = y.sum(axis=0)
+    ranked = np.where(y > 0, freq[None, :], np.inf)
+    return np.where(y.any(axis=1), ranked.argmin(axis=1), -1)
+
+
+def default_min_codes(y: np.ndarray) -> int:
+    """1 when >= 95% of the coded units carry a code (then every unit is expected to get one), else 0."""
+    return int(y.shape[0] > 0 and float(y.any(axis=1).mean()) >= 0.95)
+
+
+def _cv_kappa(y: np.ndarray, proba: np.ndarray, multilabel: bool, min_codes: int = 0) -> float:
+    """Cohen's kappa of the decisions against ``y`` (pooled over codes when multi-label)."""
+    pred = decide(proba, multilabel=multilabel, min_codes=min_codes)
+    if multilabel:
+        a, b = y.ravel(), pred.ravel()
+    else:
+        a, b = y.argmax(axis=1), pred.argmax(axis=1)
+    return _kappa_fast(a, b)
+
+
+def _kappa_fast(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa of two integer label vectors (0 when undefined)."""
+    cats, inv = np.unique(np.concatenate([a, b]), return_inverse=True)
+    ia, ib = inv[: a.size], inv[a.size :]
+    po = float(np.mean(ia == ib))
+    pe = float(np.bincount(ia, minlength=cats.size) @ np.bincount(ib, minlength=cats.size)) / a.size**2
+    return 0.0 if pe >= 1 else (po - pe) / (1 - pe)
+
+
+# ---------------------------------------------------------------------- decisions
+
+
+def decide(proba: np.ndarray, *, multilabel: bool, threshold: float = 0.5, min_codes: int = 0) -> np.ndarray:
+    """0/1 decisions from scores: the top code (single-label); codes >= ``threshold`` (multi-label).
+
+    Multi-label: with ``min_codes=1`` a unit with no code over the threshold
+    still gets its top-scoring code (for data where every unit is coded).
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    out = np.zeros_like(p)
+    if p.size == 0:
+        return out
+    if not multilabel:
+        out[np.arange(p.shape[0]), p.argmax(axis=1)] = 1.0
+        return out
+    out[p >= threshold] = 1.0
+    if min_codes > 0:
+        order = np.argsort(-p, axis=1)[:, :min_codes]
+        short = out.sum(axis=1) < min_codes
+        rows = np.repeat(np.flatnonzero(short), order.shape[1])
+        out[rows, order[short].ravel()] = 1.0
+    return out
+
+
+def informativeness(proba: np.ndarray, *, multilabel: bool = False, kind: str = "margin") -> np.ndarray:
+    """How much a researcher's decision on each unit would teach the model (higher = ask first).
+
+    * ``margin`` (default): single-label 1 - (p1 - p2), one minus the gap between
+      the two best codes; multi-label max over codes of 1 - |2p - 1|, the code
+      nearest the 0.5 threshold. Both lie in [0, 1].
+    * ``entropy``: Shannon entropy of the row divided by log(n_codes)
+      (single-label); multi-label the largest per-code binary entropy in bits.
+    """
+    p = np.clip(np.asarray(proba, dtype=np.float64), 0.0, 1.0)
+    if p.ndim != 2:
+        raise InvalidInput("proba must be a (units, codes) array")
+    if p.shape[1] == 0:
+        return np.zeros(p.shape[0])
+    if kind == "margin":
+        if multilabel:
+            return (1.0 - np.abs(2.0 * p - 1.0)).max(axis=1)
+        if p.shape[1] == 1:
+            return 1.0 - p[:, 0]
+        top2 = -np.sort(-p, axis=1)[:, :2]
+        return 1.0 - (top2[:, 0] - top2[:, 1])
+    if kind == "entropy":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if multilabel:
+                h = -(np.where(p > 0, p * np.log2(p), 0.0) + np.where(p < 1, (1 - p) * np.log2(1 - p), 0.0))
+                return h.max(axis=1)
+            h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
+            return h / np.log(p.shape[1]) if p.shape[1] > 1 else np.zeros(p.shape[0])
+    raise InvalidInput("kind must be 'margin' or 'entropy'")
+
+
+# ---------------------------------------------------------------- definitions only
+
+#: Logistic calibration of cosine similarity (MiniLM) to a rough confidence:
+#: p = 1 / (1 + exp(-(cos - DEFINITION_CENTER) / DEFINITION_SCALE)).
+DEFINITION_CENTER = 0.45
+DEFINITION_SCALE = 0.06
+
+
+def definition_scores(
+    unit_embeddings: np.ndarray,
+    code_text_embeddings: np.ndarray,
+    *,
+    center: float = DEFINITION_CENTER,
+    scale: float = DEFINITION_SCALE,
+) -> np.ndarray:
+    """Rough confidence (n_units, n_codes) that a code applies, from its definition alone.
+
+    Cosine similarity between each unit and each code's text (name, definition,
+    inclusion criteria or an example, embedded as one text; average several
+    texts' embeddings per code beforehand), mapped through a logistic curve
+    (``center``, ``scale``; defaults fitted to all-MiniLM-L6-v2 on NHS comments
+    against their subcategory names). Rough: read it as an ordering with a
+    plausible scale, not a calibrated probability.
+    """
+    u = _unit_rows(np.atleast_2d(unit_embeddings))
+    c = _unit_rows(np.atleast_2d(code_text_embeddings))
+    if u.shape[1] != c.shape[1]:
+        raise InvalidInput("unit and code embeddings differ in dimension")
+    sims = u @ c.T
+    return 1.0 / (1.0 + np.exp(-(sims - center) / scale))
+
+
+# ------------------------------------------------------------------------ registry
+
+#: The methods compared by :mod:`thematica.assist.evaluate`: name -> factory(**params).
+METHODS: Mapping[str, Callable[..., Suggester]] = {
+    "knn": lambda **kw: KNNSuggester(**kw),
+    "lr-emb": lambda **kw: LogRegSuggester("embeddings", **kw),
+    "lr-tfidf": lambda **kw: LogRegSuggester("tfidf", **{"default_C": 10.0, **kw}),
+    "lr-both": lambda **kw: LogRegSuggester("both", **kw),
+}
+#: Methods that need embeddings (the others run on texts alone).
+NEEDS_EMBEDDINGS: frozenset[str] = frozenset({"knn", "lr-emb", "lr-both"})
+#: The method thematica uses unless told otherwise.
+DEFAULT_METHOD = "lr-both"
+
+
+def make(method: str, **params: Any) -> Suggester:
+    """A new, unfitted suggester of a registered ``method``."""
+    try:
+        factory = METHODS[method]
+    except KeyError:
+        raise InvalidInput(f"unknown method {method!r}; known: {', '.join(METHODS)}") from None
+    return factory(**params)
+
+
+__all__ = [
+    "C_GRID",
+    "DEFAULT_METHOD",
+    "DEFINITION_CENTER",
+    "DEFINITION_SCALE",
+    "KNNSuggester",
+    "Labels",
+    "LogRegSuggester",
+    "METHODS",
+    "NEEDS_EMBEDDINGS",
+    "Suggester",
+    "TFIDF_DEFAULTS",
+    "TextFeatures",
+    "as_labels",
+    "decide",
+    "default_min_codes",
+    "definition_scores",
+    "informativeness",
+    "lbfgs",
+    "make",
+    "stratum",
+]
