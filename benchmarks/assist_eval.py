@@ -37,8 +37,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from thematica.assist.evaluate import SHARES, Evaluation, evaluate
-from thematica.assist.learn import METHODS, NEEDS_EMBEDDINGS
+from thematica.assist.evaluate import SHARES, Evaluation, evaluate, score
+from thematica.assist.learn import METHODS, NEEDS_EMBEDDINGS, as_labels, definition_scores
 
 FIXTURES = Path("/work/shared/fixtures")
 NHS_CSV = FIXTURES / "nhs-feedback-phase1" / "phase1_text_data.csv"
@@ -109,6 +109,18 @@ def embeddings_for(data: Dataset, cache: Path | None) -> tuple[np.ndarray, dict[
         file.parent.mkdir(parents=True, exist_ok=True)
         np.save(file, emb)
     return emb, info
+
+
+def zero_shot(data: Dataset, embeddings: np.ndarray) -> dict[str, float] | None:
+    """Scores of :func:`definition_scores` from the code names alone (no coded units), on every unit."""
+    if not data.code_names:
+        return None
+    from thematica.assist.embedding import load_embedder
+
+    names = load_embedder().embed([data.code_names[c] for c in data.codes])
+    proba = definition_scores(embeddings, names)
+    result = score(as_labels(data.labels, data.codes), proba)
+    return {k: float(v) for k, v in result.items() if k != "per_code"}
 
 
 def markdown(ev: Evaluation) -> str:
@@ -182,6 +194,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(markdown(ev))
     print("\nCohen's kappa (method x coded share):\n")
     print(kappa_grid(ev))
+    baseline = zero_shot(data, embeddings) if embeddings is not None else None
+    if baseline is not None:
+        print(
+            "\nNo coded units, code names only (definition_scores, every unit): "
+            f"kappa {baseline['kappa']:.3f}, AC1 {baseline['ac1']:.3f}, "
+            f"micro F1 {baseline['micro_f1']:.3f}, macro F1 {baseline['macro_f1']:.3f}"
+        )
     print(f"\n({elapsed:.0f} s in all)")
     if args.json is not None:
         out = {
@@ -190,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "embedding_model": model_info,
             "elapsed_s": round(elapsed, 1),
             "summary": json.loads(ev.summary().to_json(orient="records")),
+            "zero_shot_code_names": baseline,
             **ev.to_dict(),
         }
         args.json.write_text(json.dumps(out, indent=1))

@@ -374,9 +374,12 @@ def test_matrix_table(q) -> None:
     assert rows == [[t, *[str(v) for v in cells]] for t, cells in table.items()]
 
 
-def test_matrix_out_csv(q, workdir: Path) -> None:
+def test_matrix_out_csv(q, run, qstudy: Path, workdir: Path) -> None:
     args = ("--rows", "themes", "--columns", "band", "--count", "words", "--percent", "column")
-    result = q("matrix", *args, "-o", "m.csv")
+    blocked = run("--project", qstudy, "matrix", *args, "-o", "m.csv")
+    assert blocked.code == 1 and "smaller than k=3" in blocked.err and not (workdir / "m.csv").exists()
+    assert blocked.err.splitlines()[1:] == ["  7 (1)", "  (none) (1)", "  8a (1)"]  # the groups, one per line
+    result = q("matrix", *args, "-o", "m.csv", "--allow-small-groups")
     assert result.out.splitlines()[-1] == "Wrote m.csv"
     with (workdir / "m.csv").open(newline="", encoding="utf-8") as handle:
         read = list(csv.reader(handle))
@@ -385,7 +388,7 @@ def test_matrix_out_csv(q, workdir: Path) -> None:
 
 
 def test_matrix_out_xlsx(q, workdir: Path) -> None:
-    result = q("matrix", "--columns", "gender", "--out", "m.xlsx", "--json")
+    result = q("matrix", "--columns", "gender", "--out", "m.xlsx", "--allow-small-groups", "--json")
     assert result.json()["title"] == "Codes by gender"  # --json and --out together
     sheet = openpyxl.load_workbook(workdir / "m.xlsx").active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -425,7 +428,7 @@ def test_matrix_xlsx_by_an_attribute_with_a_slash(ok, project: Path, write, work
     ok("participants", "import", "people.csv")
     ok("codebook", "add", "Hope")
     ok("code", "quote", "P01", "Hope came back.", "Hope")
-    ok("matrix", "--columns", "site/ward", "--out", "m.xlsx")
+    ok("matrix", "--columns", "site/ward", "--out", "m.xlsx", "--allow-small-groups")
     sheet = openpyxl.load_workbook(workdir / "m.xlsx").active
     assert [list(r) for r in sheet.iter_rows(values_only=True)][:2] == [["code", "North"], ["Hope", 1]]
 

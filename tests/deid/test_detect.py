@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thematica.deid import CATEGORIES, Candidate, detect
 from thematica.errors import InvalidInput
@@ -100,7 +102,7 @@ CLEAN = [
     "Interviewer: Okay. And how did that feel?\nParticipant 3: Mm. Scary, to be honest. [laughs]",
     "We did CBT, then DBT, and the WRAP course on Zoom, in English.",
     "Off the record, I wasn't happy. Reading helps me though.",
-    "I was 5 minutes late, about 20 people were there, in 2019.",
+    "I was 5 minutes late, about 20 people were there, about 2000 of them online.",
 ]
 
 
@@ -224,3 +226,184 @@ def test_speed_forty_thousand_words_per_second() -> None:
     detect(text, known=known, speakers=[f"P{i:02d}" for i in range(9)])
     rate = words / (time.perf_counter() - t0)
     assert rate > 40_000, f"{rate:,.0f} words/s"
+
+
+def test_lower_case_automatic_transcript() -> None:
+    text = (
+        "interviewer: so how did you get on with the course\n"
+        "p01: yeah it was good actually me and priya went together and then we joined the group later on\n"
+        "interviewer: right and was that at the college\n"
+        "p01: no it was at the library in beeston because the college was shut for a while\n"
+        "interviewer: okay and who ran it\n"
+        "p01: a woman called janet and a peer trainer he was brilliant honestly\n"
+    )
+    got = found(text, speakers=["interviewer", "p01"])
+    assert ("priya", "person") in got
+    assert ("beeston", "place") in got
+    assert ("janet", "person") in got
+    assert not any(t in {"will", "college", "library", "group"} for t, _ in got)
+
+
+def test_abbreviation_full_stop_is_not_a_sentence_end() -> None:
+    got = found("We were at St. Mary's Hospital, and Mrs. Hope came.")
+    assert ("St. Mary's Hospital", "place") in got
+    assert ("Hope", "person") in got
+
+
+_PIECES = st.sampled_from([
+    "Sarah", "sarah", "Dr", "Mrs.", " ", "  ", "\n", ". ", ", ", ": ", "Rowan", "Ward", "7", "'s", "’s", "O'Neill",
+    "Ann-Marie", "the", "Recovery", "College", "in", "Northfield", "07700 900123", "NG7 2UH", "12 March 2023",
+    "I'm", "34", "😀", "Zoë", "Interviewer", "P03", "-", "Will", "said", "Mind", "and", "Trust", "@x", "St",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_candidates_are_sorted_disjoint_and_exact(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    last = 0
+    for c in detect(text, known=KNOWN, speakers=["Interviewer", "P03"]):
+        assert last <= c.start < c.end <= len(text)
+        assert text[c.start : c.end] == c.text
+        assert c.category in CATEGORIES and 0 <= c.confidence <= 1
+        last = c.end
+
+
+# -- recall classes (examples written for these tests) --------------------------------------
+
+def _has(text: str, span: str, category: str | None = None, **kw: object) -> bool:
+    return any(t == span and (category is None or c == category) for t, c in found(text, **kw))
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("I left school back in 2004 and never went back.", "2004"),
+    ("Since 1997 I've lived on the same street.", "1997"),
+    ("It was 2020, lockdown, when it all came to a head.", "2020"),
+    ("We started the 2022/23 cohort in the autumn.", "2022/23"),
+    ("In the 2019-20 year the college moved buildings.", "2019-20"),
+])
+def test_bare_and_academic_years_are_dates(text: str, span: str) -> None:
+    assert _has(text, span, "date")
+
+
+@pytest.mark.parametrize("text", [
+    "About 2000 people did the survey.", "I was eating 1500 calories a day.", "It was the 1980s, mind.",
+    "Room 2011 is upstairs.",
+])
+def test_quantities_and_decades_are_not_years(text: str) -> None:
+    assert not any(c == "date" for _, c in found(text))
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("When I was thirteen my dad left.", "thirteen"),
+    ("My youngest is seven and she's a handful.", "seven"),
+    ("I'd just turned eighteen when I got sectioned.", "eighteen"),
+    ("He was aged sixty-two when he died.", "sixty-two"),
+    ("Interviewer: How old was she then?\nP2: Nine. Nearly ten.", "Nine"),
+    ("Seven, he was, when they took him into care.", "Seven"),
+    ("At seventeen, I moved out.", "seventeen"),
+    ("My brother's 52 and still lives with mum.", "52"),
+])
+def test_spelled_and_numeric_ages(text: str, span: str) -> None:
+    assert _has(text, span, "age")
+
+
+@pytest.mark.parametrize("text", [
+    "We met at seven for a coffee.", "She's one of the facilitators.", "I was two minutes late.",
+    "I was ten pints down by then.",
+])
+def test_numbers_that_are_not_ages(text: str) -> None:
+    assert not any(c == "age" for _, c in found(text))
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("honestly after that, priya said I should just go for it.", "priya"),
+    ("It was me and becky every week at the café.", "becky"),
+    ("I went with tunde because I was scared on my own.", "tunde"),
+    ("We were there till late, gemma and tash and me.", "gemma"),
+    ("You know lorraine hughes from the Monday group?", "lorraine hughes"),
+    ("It was Nisha who rang. nisha always rings.", "nisha"),
+])
+def test_lower_case_names_in_context(text: str, span: str) -> None:
+    assert _has(text, span, "person")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Everyone called him Robbo at work.", "Robbo"),
+    ("Then Little Dave turned up with the keys.", "Little Dave"),
+    ("I sat next to big mick every week.", "big mick"),
+    ("The nurse on nights, Nurse Adebayo-Cole, was kind.", "Adebayo-Cole"),
+    ("My support worker Thuy Linh helped me fill it in.", "Thuy Linh"),
+    ("My friend Zarina came along the first time.", "Zarina"),
+    ("Pastor Emmanuel prayed with me.", "Emmanuel"),
+    ("It was my mate Jonno who found the leaflet.", "Jonno"),
+])
+def test_nicknames_titles_and_rarer_names(text: str, span: str) -> None:
+    assert _has(text, span, "person")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("I told Dawn and she cried.", "Dawn"),
+    ("We sat with Faith in the garden.", "Faith"),
+    ("Sky is my care coordinator now.", "Sky"),
+    ("Honestly, Summer was the best tutor.", "Summer"),
+])
+def test_names_that_are_ordinary_words(text: str, span: str) -> None:
+    assert _has(text, span, "person")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Send it to WV14 6QR please.", "WV14 6QR"),
+    ("My postcode is b23 7zz if you need it.", "b23 7zz"),
+])
+def test_postcodes_of_any_letters(text: str, span: str) -> None:
+    assert _has(text, span, "contact")
+
+
+@pytest.mark.parametrize(("text", "span", "category"), [
+    ("We moved to Upper Stoke when I was small.", "Upper Stoke", "place"),
+    ("My nan's from Llanrumney originally.", "Llanrumney", "place"),
+    ("I drive for Sandwell Community Transport on Mondays.", "Sandwell Community Transport", "organisation"),
+    ("Whitefriars Housing sorted the flat in the end.", "Whitefriars Housing", "organisation"),
+    ("She was at the Coventry Mother and Baby Unit for weeks.", "Coventry Mother and Baby Unit", "place"),
+    ("Bramble Street is where the group meets.", "Bramble Street", "place"),
+    ("I played for Tividale Rovers as a kid.", "Tividale Rovers", "organisation"),
+    ("I was on the tills at Sainsbury's for ten years.", "Sainsbury's", "organisation"),
+    ("I used to work at Kwik Fit in town.", "Kwik Fit", "organisation"),
+])
+def test_places_and_organisations_without_strong_cues(text: str, span: str, category: str) -> None:
+    assert _has(text, span, category)
+
+
+@pytest.mark.parametrize("text", [
+    "My family are from Eritrea and we speak Tigrinya at home.",
+    "She's Ghanaian and goes to church every Sunday.",
+    "We did Painting for Beginners and Creativity and Calm.",
+    "The TAs and the GPs were all on strike.",
+    "Mrs... I can't remember her name now.",
+    "My dad is Pakistani, my mum is Welsh, and I speak Urdu and English.",
+    "After Jummah we go for food.",
+])
+def test_countries_languages_course_titles_are_not_identifiers(text: str) -> None:
+    assert found(text) == []
+
+
+def test_turn_labels_are_not_names_without_speakers() -> None:
+    text = "INT: And then?\nR: Then it got better.\nP12: Same.\nFG3-P2: Yeah.\nFacilitator: Okay.\nDawn: Hi."
+    assert found(text) == []
+    assert ("Dawn", "person") in found(text, known=[("Dawn", "person")])
+
+
+def test_a_place_found_once_is_found_again() -> None:
+    text = "P1: I was at Cygnet for a year.\nP2: Cygnet in Bury?"
+    assert [t for t, _ in found(text)].count("Cygnet") == 2
+
+
+def test_bracketed_labels_and_lower_case_places() -> None:
+    assert found("[P07] Patience. She's never in a hurry.") == []
+    assert ("chelmsley wood", "place") in found("then we moved to chelmsley wood when i was ten")
+
+
+def test_ordinal_birthday_is_an_age() -> None:
+    assert ("40th", "age") in found("It was the week after my 40th, I remember.")
+    assert not any(c == "age" for _, c in found("It was my 3rd time there."))

@@ -99,7 +99,7 @@ def test_dates(text: str, date: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["last Tuesday was hard", "in March we started", "at Christmas", "in 2019 it changed", "I may march on",
+    ["last Tuesday was hard", "in March we started", "at Christmas", "the 1990s were hard", "I may march on",
      "May I ask something?", "score of 12/40", "version 2.1.0", "on 45/13/2020", "it took 3 months"],
 )
 def test_not_dates(text: str) -> None:
@@ -142,3 +142,65 @@ def test_offsets_after_emoji() -> None:
     text = "🙂🙂 call 07700 900123"
     (c,) = [c for c in find_patterns(text) if c.detector == "phone"]
     assert (c.start, c.end) == (8, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("in 2019 it changed", "2019"), ("I've been clean since 2008.", "2008"), ("Back in 1988, I left school", "1988"),
+     ("we moved in '98 I think", "'98")],
+)
+def test_bare_years(text: str, year: str) -> None:
+    assert year in [t for t, c, _ in hits(text) if c == "date"]
+
+
+@pytest.mark.parametrize("text", ["about 2000 people came", "1500 calories a day", "in the 1990s", "£2000 of debt",
+                                  "room 2016 on the left", "2000 of them said yes"])
+def test_not_bare_years(text: str) -> None:
+    assert [t for t, c, _ in hits(text) if c == "date"] == []
+
+
+@pytest.mark.parametrize(("text", "span"), [("the 2021/22 intake", "2021/22"), ("in 2024/25", "2024/25"),
+                                             ("the 2019-20 year", "2019-20"), ("from 2017 to 2019", "2017 to 2019")])
+def test_academic_years_and_ranges(text: str, span: str) -> None:
+    assert span in texts(text, "date")
+
+
+def test_academic_year_needs_consecutive_years() -> None:
+    assert texts("a score of 2021/45", "date") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("when he was four he started school", "four"),
+        ("my eldest is nine", "nine"),
+        ("at nineteen I was on my own", "nineteen"),
+        ("Five, she was, when it happened.", "Five"),
+        ("you're twenty-nine, you can't sit there forever", "twenty-nine"),
+        ("Femi is thirty, I think", "thirty"),
+        ("I was 15 or 16", "16"),
+        ("I've got three kids, ten, seven and two.", "seven"),
+        ("Interviewer: And how old are you?\nP3: Forty-one. Forty-two in June.", "Forty-two"),
+        ("the baby was six weeks old", "six weeks old"),
+    ],
+)
+def test_ages_in_context(text: str, age: str) -> None:
+    assert age in texts(text, "age")
+
+
+@pytest.mark.parametrize("text", ["we met at seven", "he's one of the good ones", "One, I was scared",
+                                  "I was ten pints down", "Liaison is twenty-four seven"])
+def test_not_ages_in_context(text: str) -> None:
+    assert texts(text, "age") == []
+
+
+@pytest.mark.parametrize(("text", "code"), [("near DY1 4QF now", "DY1 4QF"), ("my postcode is dy1 4qf", "dy1 4qf"),
+                                             ("WV10 9QX", "WV10 9QX")])
+def test_postcodes_of_any_letters(text: str, code: str) -> None:
+    assert code in texts(text, "postcode")
+
+
+def test_id_numbers_in_context() -> None:
+    assert texts("my NHS number? it's 485 777 3456 I think", "id_number") == ["485 777 3456"]
+    assert texts("hospital number is 12345678", "id_number") == ["12345678"]
+    assert texts("the number 12345678 was wrong", "id_number") == []

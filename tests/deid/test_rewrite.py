@@ -61,7 +61,7 @@ def _case(draw: st.DrawFn) -> tuple[str, list[Replacement], int, int]:
     text = draw(st.text(alphabet=st.sampled_from("ab é😀\n"), min_size=1, max_size=60))
     cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
     reps = []
-    for a, b in zip(cuts[::2], cuts[1::2]):
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
         if a < b:
             reps.append(Replacement(a, b, draw(st.text(alphabet="[XY]", min_size=0, max_size=5))))
     s = draw(st.integers(0, len(text)))

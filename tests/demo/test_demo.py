@@ -82,3 +82,18 @@ def test_demo_rebuilds_cleanly(tmp_path: Path):
     second = build_demo(tmp_path)
     assert len(second.segments()) == n and len(second.sources()) == 8
     second.close()
+
+
+def test_the_scripted_review_decides_every_candidate(tmp_path: Path):
+    """deid_review.csv knows every candidate the scan finds in the demo (update it when detection changes)."""
+    from thematica.demo import deidentify_demo
+
+    project = build_demo(tmp_path / "d", deidentify=False)
+    before = {s.name: project.source_text(s.name) for s in project.sources()}
+    segments = {s.id: (s.source_id, s.text) for s in project.segments()}
+    assert deidentify_demo(project) == []
+    after = {s.name: project.source_text(s.name) for s in project.sources()}
+    assert all("[Peer Trainer" in after[name] or before[name] == after[name] for name in before)
+    assert project.check() == [] and len(project.segments()) == len(segments)
+    assert project.deid_status()["deidentified_sources"] == 8
+    project.close()

@@ -163,3 +163,21 @@ def test_no_table_lists_a_participants_attributes(built):
     assert not any(key in str(row) for row in people_rows for key in keys)
     body = "\n".join(p.text for p in document.paragraphs)
     assert not any(person.attributes["profession"] in body for person in participants)
+
+
+def test_the_demo_report_carries_pseudonyms_only(tmp_path_factory):
+    """make demo de-identifies before writing up: no real identifier of the register is in any report file."""
+    out = tmp_path_factory.mktemp("pseudonyms")
+    project = build_demo(out)
+    register = project.identifiers()
+    paths = project.write_report(out / "report")
+    check = project.check_outputs([out / "report"])
+    project.close()
+    assert len(register) >= 25 and check.findings == []
+    text = "\n".join(p.read_text(encoding="utf-8") for p in paths if p.suffix in (".md", ".html"))
+    text += "\n".join(par.text for par in docx.Document(next(p for p in paths if p.suffix == ".docx")).paragraphs)
+    for entry in register:
+        for term in entry.terms:
+            assert not re.search(rf"\b{re.escape(term)}\b", text, re.IGNORECASE), term
+    assert "[Peer Trainer" in text  # the quotes carry the pseudonyms
+    assert "20–39" in text and "Clinical psychologist" not in text  # reporting rules: age bands, profession left out

@@ -15,9 +15,10 @@ from thematica.web import Secrets, WebSettings, create_app
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project, built once per session (tests use copies)."""
+    """The demo project before de-identification (offsets in the tests are those of the demo's files),
+    built once per session (tests use copies); tests/browser uses the de-identified demo."""
     folder = tmp_path_factory.mktemp("web-demo")
-    project = build_demo(folder)
+    project = build_demo(folder, deidentify=False)
     path = project.path
     project.close()
     return path

@@ -333,10 +333,9 @@ def _take(x: Any, idx: np.ndarray) -> Any:
 def _fitted(model: Any) -> dict[str, Any]:
     """What fitting chose (C when tuned, iterations), for provenance."""
     out: dict[str, Any] = {}
-    for attr, key in (("C_", "C_chosen"), ("n_iter_", "n_iter")):
-        value = getattr(model, attr, None)
-        if value is not None:
-            out[key] = value
+    for attr, key in (("C_", "C_chosen"), ("class_weight_", "class_weight_chosen"), ("n_iter_", "n_iter")):
+        if hasattr(model, attr):
+            out[key] = getattr(model, attr)
     return out
 
 

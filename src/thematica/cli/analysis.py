@@ -34,6 +34,7 @@ def show_table(result: Table, json_out: bool, out: Path | None, proj: Project | 
     if out is not None:
         if proj is None:
             raise InvalidInput("writing a table needs the project")
+        out.parent.mkdir(parents=True, exist_ok=True)
         proj.write_table(result, out, allow_small_groups=allow_small_groups)
     if json_out:
         print_json({"title": result.title, "columns": result.columns, "rows": result.rows, "notes": result.notes})

@@ -56,6 +56,7 @@ def review(
     reject: Optional[List[int]] = typer.Option(None, "--reject", help="Candidate ids to leave as they are."),
     always: Optional[List[int]] = typer.Option(None, "--always", help="Candidate ids to add to the register."),
     never: Optional[List[int]] = typer.Option(None, "--never", help="Candidate ids whose text is never an identifier."),
+    accept_register: bool = typer.Option(False, "--accept-register", help="Accept every candidate that is in the register."),
     text: Optional[str] = typer.Option(None, "--text", help="Decide every pending candidate with this text."),
     decision: Optional[str] = typer.Option(None, "--decision", help="With --text: accept, reject, always or never."),
     category: Optional[str] = typer.Option(None, help="Category for --accept/--always (person, place ...)."),
@@ -70,7 +71,7 @@ def review(
     thematica deid review --text Grace --decision never; thematica deid review -i
     """
     with project() as proj:
-        decided = 0
+        decided = proj.deid_accept_register() if accept_register else 0
         for ids, what in ((accept, "accept"), (reject, "reject"), (always, "always"), (never, "never")):
             if ids:
                 decided += proj.deid_decide(ids, what, category=category, replacement=replacement)

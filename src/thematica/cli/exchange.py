@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from ..errors import InvalidInput, NotFound
-from .common import AllowIdentifiers, AllowSmallGroups, JsonOption, console, done, print_json, project
+from .common import AllowIdentifiers, JsonOption, console, done, print_json, project
 
 #: export formats and the default file name after the project's stem
 FORMATS = {"qdpx": ".qdpx", "qdc": ".qdc", "csv": "-{table}.csv", "xlsx": "-{table}.xlsx", "jsonl": "-jsonl",
@@ -28,7 +28,6 @@ def export(
     ),
     coder: Optional[str] = typer.Option(None, help="Tables: only this coder's segments (counts: default the analysis coder)."),
     allow_identifiers: bool = AllowIdentifiers,
-    allow_small_groups: bool = AllowSmallGroups,
     json_out: bool = JsonOption,
 ) -> None:
     """Export the project: REFI-QDA (.qdpx project, .qdc codebook), tables, a git-friendly folder, the codebook.
@@ -58,8 +57,7 @@ def export(
         else:
             if path.suffix.lower() != f".{fmt}":
                 raise InvalidInput(f"a {fmt} export needs a .{fmt} file name, not {path.name!r}")
-            written = proj.export_table(kind, path, coder=coder, allow_identifiers=allow_identifiers,
-                                        allow_small_groups=allow_small_groups)
+            written = proj.export_table(kind, path, coder=coder, allow_identifiers=allow_identifiers)
     written = Path(written) if isinstance(written, (str, Path)) else path
     if json_out:
         print_json({"format": fmt, "path": str(written)})

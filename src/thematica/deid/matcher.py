@@ -24,6 +24,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 from typing import Generic, TypeVar
 
 from ..errors import InvalidInput
@@ -44,6 +46,7 @@ _SPACES = re.compile(r"\s+")
 _PUNCT_MAP = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 
 
+@lru_cache(maxsize=1 << 17)
 def normalise_token(raw: str) -> str:
     """Return the matching key of one token: case-folded, no accents, no apostrophes."""
     key = raw.casefold()
@@ -63,9 +66,12 @@ def _norm_sep(sep: str) -> str:
     return _SPACES.sub(" ", sep.translate(_PUNCT_MAP)).casefold()
 
 
+_CLITIC_ENDS = frozenset("sSdDeElL")
+
+
 def split_clitic(raw: str) -> int | None:
     """Length of ``raw`` without a trailing clitic (``'s``, ``'ll`` ...), or None."""
-    if len(raw) < 3 or raw[-1] not in "sSdDeElL":
+    if len(raw) < 3 or raw[-1] not in _CLITIC_ENDS:
         return None
     m = _CLITIC.search(raw)
     return m.start() if m and m.start() > 0 else None
@@ -125,7 +131,7 @@ class TermMatcher(Generic[K]):
         node = self._first.get(first := normalise_token(toks[0].group()))
         if node is None:
             node = self._first[first] = _Node()
-        for prev, tok in zip(toks, toks[1:]):
+        for prev, tok in pairwise(toks):
             edge = (_norm_sep(term[prev.end() : tok.start()]), normalise_token(tok.group()))
             nxt = node.children.get(edge)
             if nxt is None:
@@ -160,9 +166,9 @@ class TermMatcher(Generic[K]):
         n = len(toks)
         i = 0
         while i < n:
-            s0, e0, raw0 = toks[i]
+            s0, _e0, raw0 = toks[i]
             node = first.get(normalise_token(raw0))
-            cut = split_clitic(raw0)
+            cut = split_clitic(raw0) if raw0[-1] in _CLITIC_ENDS else None
             best: tuple[int, int, _Entry[K]] | None = None  # (end, last token index, entry)
             if cut is not None:
                 base = first.get(normalise_token(raw0[:cut]))
@@ -182,7 +188,7 @@ class TermMatcher(Generic[K]):
                 s1, _e1, raw1 = toks[j + 1]
                 sep = _norm_sep(text[prev_end:s1])
                 nxt = node.children.get((sep, normalise_token(raw1)))
-                cut = split_clitic(raw1)
+                cut = split_clitic(raw1) if raw1[-1] in _CLITIC_ENDS else None
                 if cut is not None:
                     base = node.children.get((sep, normalise_token(raw1[:cut])))
                     if base is not None and base.entries:
@@ -212,12 +218,62 @@ class TermMatcher(Generic[K]):
         return "".join(out)
 
 
-_TITLES = frozenset(
-    "mr mrs ms miss mx dr doctor prof professor sir dame lord lady rev revd reverend "
-    "nurse sister matron father fr cllr councillor".split()
-)
-_SUFFIXES = frozenset("jr jnr sr snr ii iii iv phd md mbe obe cbe".split())
-_PARTICLES = frozenset("van von der den de da di du del della la le bin ibn al el st".split())
+def same_capitals(found: str, term: str, exempt: Iterable[str] = ()) -> bool:
+    """True if each word capitalised in ``term`` is capitalised in ``found`` (``exempt`` normal forms aside)."""
+    skip = set(exempt)
+    return all(
+        w.group()[:1].isupper() or not t.group()[:1].isupper() or normalise_token(t.group()) in skip
+        for w, t in zip(TOKEN_RE.finditer(found), TOKEN_RE.finditer(term))
+    )
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` are at most one edit apart (insert, delete, substitute, swap)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) <= 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+class FuzzyIndex:
+    """Terms found again with one typing slip (Damerau-Levenshtein distance <= 1)."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._index: dict[str, set[str]] = {}
+        for term in terms:
+            for d in _deletes(term):
+                self._index.setdefault(d, set()).add(term)
+
+    def near(self, word: str) -> list[str]:
+        """The indexed terms within one edit of ``word`` (``word`` itself included)."""
+        pool: set[str] = set()
+        for d in _deletes(word):
+            pool |= self._index.get(d, set())
+        return sorted(term for term in pool if within_one_edit(word, term))
+
+
+_TITLES = frozenset((
+    "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sir", "dame", "lord", "lady", "rev",
+    "revd", "reverend", "nurse", "sister", "matron", "father", "fr", "cllr", "councillor",
+))
+_SUFFIXES = frozenset(("jr", "jnr", "sr", "snr", "ii", "iii", "iv", "phd", "md", "mbe", "obe", "cbe"))
+_PARTICLES = frozenset(("van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "bin",
+                        "ibn", "al", "el", "st"))
 
 
 def person_variants(full_name: str) -> list[str]:
@@ -277,4 +333,7 @@ def person_variants(full_name: str) -> list[str]:
     return out
 
 
-__all__ = ["Match", "TermMatcher", "person_variants", "normalise_token", "split_clitic", "TOKEN_RE"]
+__all__ = [
+    "TOKEN_RE", "FuzzyIndex", "Match", "TermMatcher", "normalise_token", "person_variants", "same_capitals",
+    "split_clitic", "within_one_edit",
+]

@@ -60,10 +60,10 @@ def coarsen(
         new: dict[str, Any] = {}
         for name, value in row.items():
             rule = rules.get(name)
+            if rule is not None and rule.kind == "omit":
+                continue
             if rule is None or value is None:
                 new[name] = value
-            elif rule.kind == "omit":
-                continue
             elif rule.kind == "band":
                 new[name] = band(float(value), float(rule.width or 1)) if _is_number(value) else value
             else:

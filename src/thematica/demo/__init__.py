@@ -47,8 +47,15 @@ def read_coding() -> dict[tuple[str, str], list[tuple[str, str]]]:
     return dict(coding)
 
 
-def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
-    """Build the example project in ``out`` (replacing an earlier demo project there)."""
+def build_demo(out: Path, *, actor: str = "Researcher A", deidentify: bool = True) -> Project:
+    """Build the example project in ``out`` (replacing an earlier demo project there).
+
+    With ``deidentify`` (the default) the transcripts are then de-identified
+    as a researcher would before writing up: the researcher's own list of
+    co-trainers and sites goes into the register, a scan finds candidates,
+    the scripted review in ``deid_review.csv`` decides them, the pseudonyms
+    are applied (originals purged), and reporting rules coarsen attributes.
+    """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     target = out / PROJECT_FILE
@@ -82,7 +89,35 @@ def build_demo(out: Path, *, actor: str = "Researcher A") -> Project:
     _build_themes(project, data, actor)
     for row in _rows(data / "coreq.csv"):
         project.set_coreq_answer(row["item"], row["answer"])
+    # small groups: what the report may say about eight participants at one site
+    for row in _rows(data / "reporting_rules.csv"):
+        project.set_reporting_rule(row["attribute"], row["rule"], float(row["width"]) if row["width"] else None)
+    if deidentify:
+        deidentify_demo(project)
     return project
+
+
+def deidentify_demo(project: Project) -> list[str]:
+    """Register, scan, scripted review, apply; returns the candidate texts the scripted review did not know."""
+    data = data_dir()
+    project.import_identifiers(data / "identifiers.csv")
+    project.deid_scan()
+    project.deid_accept_register()
+    decisions = {" ".join(r["text"].split()).casefold(): r for r in _rows(data / "deid_review.csv")}
+    unknown: list[str] = []
+    for text, _category, _count, ids in project.deid_groups():
+        pending = {c.id for c in project.deid_candidates()}
+        ids = [i for i in ids if i in pending]
+        if not ids:
+            continue
+        row = decisions.get(" ".join(text.split()).casefold())
+        if row is None:
+            unknown.append(text)
+            project.deid_decide(ids, "reject")
+            continue
+        project.deid_decide(ids, row["decision"], category=row["category"] or None, replacement=row["replacement"] or None)
+    project.deid_apply()
+    return unknown
 
 
 def _build_themes(project: Project, data: Path, coder: str) -> None:
@@ -118,4 +153,4 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-__all__ = ["build_demo", "data_dir", "transcript_files", "read_coding", "PROJECT_FILE", "RESEARCH_QUESTION"]
+__all__ = ["build_demo", "deidentify_demo", "data_dir", "transcript_files", "read_coding", "PROJECT_FILE", "RESEARCH_QUESTION"]

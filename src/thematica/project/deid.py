@@ -126,11 +126,9 @@ class DeidMixin(ExportsMixin):
 
     def import_identifiers(self, path: Path | str) -> list[Identifier]:
         """Add identifiers from a CSV/XLSX list: columns value, category, replacement, variants (``;``-separated)."""
-        table = read_table(Path(path))
-        header = [h.strip().casefold() for h in table.header]
-        if "value" not in header:
+        rows = [{k.strip().casefold(): v for k, v in row.items()} for row in read_table(Path(path))]
+        if rows and "value" not in rows[0]:
             raise InvalidInput(f"{Path(path).name}: needs a 'value' column (and optionally category, replacement, variants)")
-        rows = [dict(zip(header, row)) for row in table.rows]
         added: list[Identifier] = []
         with self._change("deid.register.import") as ch:
             for number, row in enumerate(rows, start=2):
@@ -286,27 +284,27 @@ class DeidMixin(ExportsMixin):
         """Candidates with their context and the pseudonym they would get, for review."""
         source_id = None if source is None else self.source(source).id
         with self._read() as r:
-            cands = store.candidates(r.conn, source_id=source_id, status=status)[:limit]
-            texts = r.source_texts({c.source_id for c in cands})
+            page = store.candidate_page(r.conn, source_id=source_id, status=status, limit=limit, context=_CONTEXT)
             names = {s.id: s.name for s in r.sources()}
             register = {e.id: e for e in store.identifiers(r.conn)}
         entries = []
-        for c in cands:
-            text = texts.get(c.source_id, "")
+        for c, before, after in page:
             entry = register.get(c.identifier_id) if c.identifier_id else None
             entries.append(QueueEntry(
-                c, names.get(c.source_id, "?"), text[max(0, c.start - _CONTEXT) : c.start], text[c.end : c.end + _CONTEXT],
+                c, names.get(c.source_id, "?"), before, after,
                 entry.replacement if entry else GENERIC.get(c.category, "[redacted]"),
             ))
         return entries
 
     def deid_groups(self, status: str = "pending") -> list[tuple[str, str, int, list[int]]]:
         """Candidates grouped by their text (case-insensitive): (text, category, count, candidate ids), biggest first."""
-        groups: dict[str, list[DeidCandidate]] = defaultdict(list)
-        for c in self.deid_candidates(status=status):
-            groups[" ".join(c.text.split()).casefold()].append(c)
+        with self._read() as r:
+            rows = store.candidate_texts(r.conn, status)
+        groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        for row in rows:
+            groups[" ".join(row[1].split()).casefold()].append(row)
         out = [
-            (g[0].text, Counter(c.category for c in g).most_common(1)[0][0], len(g), [c.id for c in g])
+            (g[0][1], Counter(c for _, _, c in g).most_common(1)[0][0], len(g), [i for i, _, _ in g])
             for g in groups.values()
         ]
         return sorted(out, key=lambda t: (-t[2], t[0].casefold()))
@@ -368,6 +366,11 @@ class DeidMixin(ExportsMixin):
             ch.summary = f"{decision}: {decided} identifier candidates"
             ch.details = {"decision": decision, "candidates": decided}
         return decided
+
+    def deid_accept_register(self) -> int:
+        """Accept every pending candidate that is a register entry (they will get its pseudonym)."""
+        ids = [c.id for c in self.deid_candidates() if c.identifier_id is not None]
+        return self.deid_decide(ids, "accept") if ids else 0
 
     # -- applying ----------------------------------------------------------------------
     def deid_apply(
@@ -435,8 +438,9 @@ class DeidMixin(ExportsMixin):
             w.insert("source_version", {"source_id": source_id, "kind": "original", "text": old,
                                         "sha256": sha256(old.encode("utf-8")), "created_at": now()})
         store.overwrite(w, "source", source_id, {"text": new, "length": len(new), "deidentified_at": now()})
+        # the file now is the de-identified text (NULL data: its UTF-8 bytes); the original file is dropped
+        store.clear_original_file(w, source_id)
         if not keep_original:
-            store.erase(w, "source_file", [("source_id", source_id)])
             store.erase(w, "source_version", [("source_id", source_id)])
         for seg in w.segments(source_id=source_id, include_deleted_codes=True):
             moved = omap.span(seg.start, seg.end)
@@ -485,7 +489,7 @@ def _link_register(rows: list[dict[str, object]], register: Sequence[Identifier]
 
 
 def _replacements(
-    text: str, cands: Sequence[DeidCandidate], matcher: TermMatcher, register: Mapping[int, Identifier]
+    text: str, cands: Sequence[DeidCandidate], matcher: TermMatcher[int], register: Mapping[int, Identifier]
 ) -> list[Replacement]:
     """Disjoint replacements: accepted candidates, then register occurrences not rejected."""
     rejected = {(c.start, c.end) for c in cands if c.status == "rejected"}

@@ -206,7 +206,8 @@ class DisclosureMixin(DeidMixin):
     def _checked_output(self, target: Path, what: str, *, allow_identifiers: bool = False) -> Iterator[Path]:
         """Yield a temporary path to write ``target`` to; it is moved into place only if the check passes."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            raise InvalidInput(f"cannot write {target}: there is no folder {target.parent}")
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.checking{target.suffix}")
         try:
             yield tmp
@@ -279,20 +280,6 @@ class DisclosureMixin(DeidMixin):
             raise InvalidInput(f"no attribute {unknown[0]!r}")
         rows = [{c: row.get(c) for c in wanted if c in names} for row in reported]
         return small_groups.check_groups(rows, [c for c in wanted if c in names], k or self.disclosure_k)
-
-    def _require_no_small_groups(self, columns: Sequence[str], what: str, *, allow: bool) -> None:
-        if allow or not columns:
-            return
-        report = self.disclosure_check(columns)
-        if report.ok:
-            return
-        groups = [", ".join(f"{c}={v}" for c, v in g.combination) + f" ({g.size})" for g in report.small_groups]
-        advice = [s.description for s in report.suggestions[:3]]
-        raise OutputBlocked(
-            f"{what} not written: {len(groups)} group(s) of participants smaller than k={report.k} "
-            f"({groups[0]}); set a reporting rule (thematica deid disclosure) or override",
-            groups[:_MAX_FINDINGS] + [f"suggestion: {a}" for a in advice],
-        )
 
 
 def _register_digest(register: Sequence[Identifier]) -> str:

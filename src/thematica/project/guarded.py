@@ -42,9 +42,16 @@ class GuardedOutputsMixin(DisclosureMixin):
         allow_small_groups: bool = False,
     ) -> list[Path]:
         """Write the findings report (see ``ReportingMixin``), after the identifier and small-group checks."""
+        unknown = sorted(set(formats) - {"docx", "html", "md"})
+        if unknown or not formats:
+            raise InvalidInput(f"report formats are docx, html and md, not {', '.join(unknown) or 'none'}")
         if not allow_small_groups:
             self._require_small_cells_reported(self._participant_summaries(), "the report")
         out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write to {out}: {exc.strerror}") from exc
         staging = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.checking"
         try:
             written = super().write_report(staging, formats=formats, coder=coder, stem=stem)
@@ -98,9 +105,14 @@ class GuardedOutputsMixin(DisclosureMixin):
 
     def export_folder(self, path: Path | str, *, allow_identifiers: bool = False) -> Path:
         """Write the JSON Lines folder after the identifier check; returns its path."""
-        with self._checked_output(Path(path), "the folder export", allow_identifiers=allow_identifiers) as tmp:
+        target = Path(path)
+        if target.exists() and not target.is_dir():
+            raise InvalidInput(f"{target} is a file: a folder export needs a folder")
+        with self._checked_output(target, "the folder export", allow_identifiers=allow_identifiers) as tmp:
+            if target.is_dir():  # export over a copy, so the writer's own rules (only over an export) still hold
+                shutil.copytree(target, tmp, symlinks=True)
             super().export_folder(tmp)
-        return Path(path)
+        return target
 
     def exchange_table(self, kind: str, *, coder: str | None = None) -> Table:
         """The table ``kind``; participants' attributes in it follow the reporting rules."""
@@ -122,11 +134,13 @@ class GuardedOutputsMixin(DisclosureMixin):
         return dataclasses.replace(table, columns=tuple(table.columns[i] for i in keep), rows=tuple(rows))
 
     def export_table(self, kind: str, path: Path | str, *, coder: str | None = None,
-                     allow_identifiers: bool = False, allow_small_groups: bool = False) -> Path:
-        """Write a table (see ``ExportsMixin``) after the identifier check (and, for segments, the small-group check)."""
-        if kind == "segments" and not allow_small_groups:
-            columns = [a.name for a in self.attributes() if a.name not in self._omitted_attributes()]
-            self._require_no_small_groups(columns, "the segments table", allow=False)
+                     allow_identifiers: bool = False) -> Path:
+        """Write a table (see ``ExportsMixin``) after the identifier check.
+
+        The segments table is row-level working data (like a REFI-QDA export):
+        its attributes follow the reporting rules, but it is not refused for
+        small groups; aggregate outputs (the report, matrices by attribute) are.
+        """
         path = Path(path)
         with self._checked_output(path, f"the {kind} table", allow_identifiers=allow_identifiers) as tmp:
             super().export_table(kind, tmp.with_suffix(path.suffix) if tmp.suffix != path.suffix else tmp, coder=coder)
@@ -146,5 +160,5 @@ class GuardedOutputsMixin(DisclosureMixin):
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise InvalidInput(f"a table is written as .csv or .xlsx, not {path.name!r}")
         with self._checked_output(path, table.title, allow_identifiers=allow_identifiers) as tmp:
-            tables.write_table(table, tmp)
+            table.write(tmp)
         return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from ..model import DeidCandidate, Identifier
@@ -59,6 +59,40 @@ def candidates(
         )
         for r in conn.execute(query)
     ]
+
+
+def candidate_page(
+    conn: Connection, *, source_id: int | None, status: str | None, limit: int | None, context: int
+) -> list[tuple[DeidCandidate, str, str]]:
+    """Candidates in reading order with ``context`` characters of text before and after each (cut in SQL)."""
+    t, s = schema.deid_candidate, schema.source
+    before = func.substr(s.c.text, func.max(t.c.start - context, 0) + 1, t.c.start - func.max(t.c.start - context, 0))
+    after = func.substr(s.c.text, t.c.end + 1, context)
+    query = select(t, before.label("before_text"), after.label("after_text")).join(s, s.c.id == t.c.source_id)
+    query = query.order_by(t.c.source_id, t.c.start, t.c.id)
+    if source_id is not None:
+        query = query.where(t.c.source_id == source_id)
+    if status is not None:
+        query = query.where(t.c.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        (DeidCandidate(r.id, r.source_id, r.start, r.end, r.text, r.category, r.detector, r.confidence, r.status,
+                       r.identifier_id), r.before_text, r.after_text)
+        for r in conn.execute(query)
+    ]
+
+
+def candidate_texts(conn: Connection, status: str | None) -> list[tuple[int, str, str]]:
+    """(id, text, category) of candidates, for grouping by text."""
+    where = "" if status is None else " WHERE status = ?"
+    sql = f"SELECT id, text, category FROM deid_candidate{where} ORDER BY source_id, start, id"
+    raw: Any = conn.connection.driver_connection
+    cursor = raw.cursor()  # plain tuples: thousands of rows, nothing to map
+    try:
+        return cursor.execute(sql, (status,) if status is not None else ()).fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
 
 
 def fingerprints(conn: Connection) -> set[str]:
@@ -159,3 +193,10 @@ def clean_notes(w: Writer, clean: Callable[[str], str]) -> int:
                 overwrite(w, table, int(row.id), values)
                 changed += 1
     return changed
+
+
+def clear_original_file(w: Writer, source_id: int) -> None:
+    """Forget a source's original file bytes: from now on its file is its (de-identified) text."""
+    t = schema.source_file
+    w.conn.execute(update(t).where(t.c.source_id == source_id).values(data=None))
+    w.touched.add("source_file")

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from ..errors import Conflict, InvalidInput, NotFound, ThematicaError
+from ..errors import Conflict, InvalidInput, NotFound, OutputBlocked, ThematicaError
 from .context import WebSettings, Workbench
 from .routes import ROUTERS
 from .security import GuardMiddleware
@@ -47,6 +47,9 @@ def create_app(project_path: Path | str, settings: WebSettings | None = None) ->
     @app.exception_handler(ThematicaError)
     async def _thematica_error(request: Request, exc: ThematicaError) -> JSONResponse:
         status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        body: dict[str, object] = {"error": str(exc)}
+        if isinstance(exc, OutputBlocked):  # where the identifiers or small groups are, for the researcher to act on
+            body["findings"] = exc.findings
+        return JSONResponse(body, status_code=status)
 
     return app

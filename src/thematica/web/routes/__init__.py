@@ -9,6 +9,7 @@ from . import (
     coders,
     coding,
     dashboard,
+    deid,
     journal,
     queries,
     reports,
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     themes.router,
     queries.router,
     coders.router,
+    deid.router,
     journal.router,
     reports.router,
 ]
