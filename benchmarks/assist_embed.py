@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -49,8 +50,10 @@ def main() -> None:
     ap.add_argument("--batch-sizes", default="16,32,64,128")
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--unsorted", action="store_true", help="also time batching in input order")
+    ap.add_argument("--compare-spinning", action="store_true", help="also time allow_spinning=1 and 1 thread")
     ap.add_argument("--compare-128", action="store_true", help="quality and speed of max_tokens=128")
     args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
 
     texts = read_texts(args.csv)
     n = len(texts)
@@ -83,6 +86,13 @@ def main() -> None:
         secs = min(timed(in_order) for _ in range(args.reps))
         report["unsorted_same_batch_size"] = {"seconds": round(secs, 2), "texts_per_s": round(n / secs, 1)}
 
+    if args.compare_spinning:
+        bs = int(best_bs)
+        for label, kwargs in (("allow_spinning", {"allow_spinning": True}), ("one_thread", {"threads": 1})):
+            other = MiniLMEmbedder(**kwargs)  # type: ignore[arg-type]
+            secs = min(timed(lambda: other.embed(texts, batch_size=bs)) for _ in range(args.reps))
+            report[label] = {"seconds": round(secs, 2), "texts_per_s": round(n / secs, 1)}
+
     if args.compare_128:
         short = MiniLMEmbedder(max_tokens=128)
         lengths = np.array(emb.token_lengths(texts))  # type: ignore[attr-defined]
@@ -98,6 +108,7 @@ def main() -> None:
             "seconds": round(secs, 2),
         }
 
+    report["load_average_after"] = round(os.getloadavg()[0], 2)
     report["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(report, indent=2))
 

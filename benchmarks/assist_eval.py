@@ -15,7 +15,8 @@ Datasets:
   four questions, cut into segments coded by consensus, possibly with several
   themes (multi-label). Codes are per question, so they are named
   "sq6: not relevant" etc.; each sheet's last row (no text, every theme of the
-  sheet listed) is a header, not a unit, and is dropped (158 segments, 49 codes).
+  sheet listed) is a header, not a unit, and is dropped, as is one segment
+  without text (157 segments, 49 codes; one segment has no theme).
 * ``project PATH``: the units of a thematica project (wired by the lead).
 
 Usage:
@@ -73,7 +74,7 @@ def load_flaky(path: Path = FLAKY_CSV) -> Dataset:
     import pandas as pd
 
     frame = pd.read_csv(path)
-    frame = frame[frame["text"].notna()]  # each sheet's header row: no text, all its themes
+    frame = frame[frame["text"].notna()]  # each sheet's header row (no text, all its themes), one empty segment
     question = frame["source_file"].str.extract(r"(sq\d+)\.ods$")[0]
     per_unit = [
         [f"{q}: {c.strip()}" for c in str(codes).split(";") if c.strip()] if isinstance(codes, str) else []

@@ -95,10 +95,11 @@ AttributeValue = str | float | dt.date
 
 
 class CoderKind(str, Enum):
-    """A coder is a person, or the consensus layer that resolving disagreements writes."""
+    """A coder is a person, the consensus layer that resolving disagreements writes, or the local assistant."""
 
     PERSON = "person"
     CONSENSUS = "consensus"
+    ASSISTANT = "assistant"
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,6 +150,13 @@ def test_explain_needs_a_prediction_first(single: tuple[list[str], np.ndarray, l
         model.explain(5)
     with pytest.raises(InvalidInput):
         model.explain(0, code="nope")
+    # fitted with embeddings (explanations compare those), predicted without: no explanation
+    text_model = L.make("lr-tfidf", C=3.0).fit(texts[:60], emb[:60], labels[:60])
+    text_model.predict_proba(texts[60:62], None)
+    with pytest.raises(InvalidInput):
+        text_model.explain(0)
+    text_model.predict_proba(texts[60:62], emb[60:62])
+    assert text_model.explain(0, k=1).size == 1
 
 
 def test_warm_refit_after_one_change_agrees_with_a_cold_fit(single: tuple[list[str], np.ndarray, list[str]]) -> None:

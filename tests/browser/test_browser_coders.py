@@ -9,14 +9,22 @@ from browser_helpers import login
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-FIRST = "P01:1558-1676"  # A: "Learning from Peer Trainers", B: "Valuing lived experience"
+
+
+def _span(key: str) -> tuple[int, int]:
+    """(start, end) of a queue place's key "P01:1564-1682"."""
+    start, end = key.split(":")[1].split("-")
+    return int(start), int(end)
 
 
 def test_resolving_disagreements_with_mouse_and_keyboard(serve, page: Any) -> None:
     running = serve()
     login(page, running, "/coders")
     expect(page.locator("#total-count")).to_have_text("76")
-    first = page.locator(f'li.place[data-key="{FIRST}"]')
+    # the first place: A coded "Learning from Peer Trainers", B "Valuing lived experience"
+    first_key = page.locator("li.place").first.get_attribute("data-key") or ""
+    second_key = page.locator("li.place").nth(1).get_attribute("data-key") or ""
+    first = page.locator(f'li.place[data-key="{first_key}"]')
     first.locator(".rationale").fill("the participant speaks of lived experience")
     first.get_by_role("button", name="Accept Researcher B").click()
     expect(page.locator("#resolved-count")).to_have_text("1")
@@ -30,7 +38,7 @@ def test_resolving_disagreements_with_mouse_and_keyboard(serve, page: Any) -> No
 
     with running.project() as project:
         consensus = sorted(project.segments(coder="consensus"), key=lambda s: s.start)
-        assert [(s.start, s.end) for s in consensus] == [(1558, 1676), (1982, 2174)]
+        assert [(s.start, s.end) for s in consensus] == [_span(first_key), _span(second_key)]
         assert project.code_by(consensus[0].code_id).name == "Valuing lived experience"
         assert consensus[0].memo == "the participant speaks of lived experience"
         assert project.queue_progress().resolved == 2

@@ -45,6 +45,8 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MAX_TOKENS = 256
 #: Texts per onnxruntime call; the fastest of 16/32/64/128 on the benchmark (benchmarks/assist_embed.py).
 DEFAULT_BATCH_SIZE = 64
+#: Cap on padded tokens per onnxruntime call, so long texts in big batches cannot take gigabytes.
+MAX_BATCH_TOKENS = 8192
 DIM = 384
 POOLING = "mean over attention mask, then L2 normalise"
 INSTALL_HINT = "pip install 'thematica[assist]'"
@@ -148,8 +150,15 @@ class MiniLMEmbedder:
 
     dim: int = DIM
 
-    def __init__(self, *, max_tokens: int = MAX_TOKENS, threads: int | None = None) -> None:
-        """Check both files' sha256, then load the tokenizer and the ONNX session."""
+    def __init__(
+        self, *, max_tokens: int = MAX_TOKENS, threads: int | None = None, allow_spinning: bool = False
+    ) -> None:
+        """Check both files' sha256, then load the tokenizer and the ONNX session.
+
+        ``threads`` defaults to the CPUs this process may use; ``allow_spinning``
+        lets idle worker threads busy-wait (a little faster on an idle machine,
+        much slower when other work shares the CPU).
+        """
         if not 2 <= max_tokens <= MAX_TOKENS:
             raise InvalidInput(f"max_tokens must be between 2 and {MAX_TOKENS}, not {max_tokens}.")
         missing = missing_modules()
@@ -190,6 +199,7 @@ class MiniLMEmbedder:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.enable_profiling = False
         opts.log_severity_level = 3  # errors only, to stderr; never a log file
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if allow_spinning else "0")
         try:
             self._session = ort.InferenceSession(
                 str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
@@ -216,8 +226,10 @@ class MiniLMEmbedder:
     ) -> np.ndarray:
         """Unit vectors for ``texts`` (float32, ``(n, 384)``), in input order.
 
-        Texts are sorted by token count before batching so padding stays small;
-        a text's vector does not depend on the batch it lands in.
+        Distinct texts are embedded once, sorted by token count so padding
+        stays small, in batches of at most ``batch_size`` texts and
+        MAX_BATCH_TOKENS padded tokens; a text's vector does not depend on
+        the batch it lands in. ``progress(done, total)`` follows each batch.
         """
         items = _checked(texts)
         if batch_size < 1:
@@ -226,12 +238,15 @@ class MiniLMEmbedder:
         out = np.empty((n, self.dim), dtype=np.float32)
         if n == 0:
             return out
-        ids_list = [e.ids for e in self._tokenizer.encode_batch(items, add_special_tokens=True)]
-        order = sorted(range(n), key=lambda i: len(ids_list[i]))
+        # each distinct text is embedded once (feedback data repeats "N/A", "Nothing" ...)
+        first: dict[str, int] = {}
+        where = np.fromiter((first.setdefault(t, len(first)) for t in items), dtype=np.int64, count=n)
+        unique = list(first)
+        ids_list = [e.ids for e in self._tokenizer.encode_batch(unique, add_special_tokens=True)]
+        vecs = np.empty((len(unique), self.dim), dtype=np.float32)
         done = 0
-        for start in range(0, n, batch_size):
-            chunk = order[start : start + batch_size]
-            width = max(len(ids_list[i]) for i in chunk)
+        for chunk in _batches(ids_list, batch_size, MAX_BATCH_TOKENS):
+            width = len(ids_list[chunk[-1]])
             input_ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
             for row, i in enumerate(chunk):
@@ -242,11 +257,28 @@ class MiniLMEmbedder:
             if "token_type_ids" in self._inputs:
                 feeds["token_type_ids"] = np.zeros_like(input_ids)
             hidden = self._session.run([self._output], feeds)[0]
-            out[chunk] = _mean_pool_normalise(hidden, mask)
+            vecs[chunk] = _mean_pool_normalise(hidden, mask)
             done += len(chunk)
             if progress is not None:
-                progress(done, n)
+                progress(round(done * n / len(unique)) if done < len(unique) else n, n)
+        out[:] = vecs[where]
         return out
+
+
+def _batches(ids_list: list[list[int]], batch_size: int, max_tokens: int) -> list[list[int]]:
+    """Indices grouped shortest first: at most ``batch_size`` texts and ``max_tokens`` padded tokens each."""
+    order = sorted(range(len(ids_list)), key=lambda i: len(ids_list[i]))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        width = len(ids_list[i])  # the longest so far, as the order is by length
+        if current and (len(current) >= batch_size or (len(current) + 1) * width > max_tokens):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _checked(texts: Sequence[str]) -> list[str]:

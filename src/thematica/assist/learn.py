@@ -27,8 +27,9 @@ Logistic regression is softmax (single-label) or one sigmoid per code
 accept / reject starts from the previous weights (``warm_start``) and takes a
 few iterations (see ``benchmarks/assist_retrain.py``). The objective is
 scikit-learn's: mean weighted log-loss + ||W||^2 / (2 C n), intercept
-unpenalised, so ``C`` means what it means there. ``C="auto"`` picks C by
-3-fold cross-validation on the coded units only (kappa of the predictions).
+unpenalised, so ``C`` means what it means there. By default C and the class
+weighting are chosen by 3-fold cross-validation on the coded units only
+(kappa of the predictions).
 
 Codes that have only a definition, and no coded example, are scored by
 :func:`definition_scores`; :func:`informativeness` orders units for review.
@@ -77,7 +78,7 @@ class TextFeatures:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.params: dict[str, Any] = {**TFIDF_DEFAULTS, **params}
-        self._vectorizer = TfidfVectorizer(dtype=np.float64, **self.params)
+        self._vectorizer = TfidfVectorizer(dtype=np.float32, **self.params)
 
     def fit(self, texts: Sequence[str]) -> TextFeatures:
         """Learn the vocabulary and IDF from ``texts``."""
@@ -85,7 +86,7 @@ class TextFeatures:
         return self
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The TF-IDF rows of ``texts`` (CSR, float64, unit or zero rows)."""
+        """The TF-IDF rows of ``texts`` (CSR, float32, unit or zero rows)."""
         return self._vectorizer.transform(_texts(texts)).tocsr()
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -96,6 +97,17 @@ class TextFeatures:
     def n_features(self) -> int:
         """The vocabulary size."""
         return len(self._vectorizer.vocabulary_)
+
+
+def corpus_features(texts: Sequence[str], **params: Any) -> tuple[TextFeatures, sparse.csr_matrix]:
+    """TextFeatures fitted on every unit of a corpus (no labels used) and the units' rows.
+
+    ``min_df=2`` by default: an n-gram found in one unit of the whole corpus
+    cannot link that unit to any other, so dropping it loses nothing for
+    suggestions within the corpus and makes every fit faster.
+    """
+    features = TextFeatures(**{"min_df": 2, **params})
+    return features, features.fit_transform(texts)
 
 
 def _texts(texts: Sequence[str] | None) -> list[str]:
@@ -225,9 +237,9 @@ def _logits(blocks: Sequence[Matrix], ws: Sequence[np.ndarray], b: np.ndarray) -
 
 
 def _matmul(x: Matrix, w: np.ndarray) -> np.ndarray:
-    """x @ w as float64; a float32 dense x is multiplied in float32 (twice as fast, ample precision)."""
-    if not sparse.issparse(x) and x.dtype == np.float32:
-        return (x @ w.astype(np.float32)).astype(np.float64)
+    """x @ w as float64; a float32 x is multiplied in float32 (twice as fast, ample precision)."""
+    if x.dtype == np.float32:
+        return np.asarray(x @ w.astype(np.float32), dtype=np.float64)
     return np.asarray(x @ w)
 
 
@@ -351,6 +363,7 @@ class _Base:
         self.multilabel = False
         self._y: np.ndarray | None = None
         self._space: Matrix | None = None  # training rows for explanations (unit norm)
+        self._space_kind = ""  # "embeddings" or "tfidf"
         self._query: Matrix | None = None
         self._last_proba: np.ndarray | None = None
         self._features: TextFeatures | None = None
@@ -360,7 +373,7 @@ class _Base:
         if tfidf is not None:
             if fit:
                 self._features = None
-            return sparse.csr_matrix(tfidf, dtype=np.float64)
+            return sparse.csr_matrix(tfidf, dtype=np.float32)
         if fit:
             self._features = TextFeatures(**self.params.get("tfidf", {}))
             return self._features.fit_transform(_texts(texts))
@@ -383,8 +396,12 @@ class _Base:
         tfidf: sparse.csr_matrix | None,
         *,
         fit: bool,
-    ) -> tuple[list[Matrix], Matrix]:
-        """The model's design blocks and the rows to compare units in (embeddings if any, else TF-IDF)."""
+    ) -> tuple[list[Matrix], Matrix | None]:
+        """The model's design blocks and the rows to compare units in (embeddings if any, else TF-IDF).
+
+        When fitting, this also fixes which of the two explanations use; a
+        prediction without them gets no comparison rows (``explain`` refuses).
+        """
         n = _count(texts, embeddings, tfidf)
         blocks: list[Matrix] = []
         if self.uses_tfidf:
@@ -395,8 +412,12 @@ class _Base:
             if self.uses_embeddings:
                 weight = float(self.params.get("embedding_weight", 1.0))
                 blocks.append(emb if weight == 1.0 else emb * np.float32(weight))
-        space: Matrix = emb if emb is not None else blocks[0]
-        return blocks, space
+        kind = "embeddings" if emb is not None else "tfidf"
+        if fit:
+            self._space_kind = kind
+        elif kind != self._space_kind:
+            return blocks, None
+        return blocks, (emb if emb is not None else blocks[0])
 
     # -- explanations
     def explain(self, i: int, k: int = 3, code: Hashable | None = None) -> np.ndarray:
@@ -406,8 +427,10 @@ class _Base:
         that unit's top-scoring code. Similarity is cosine on the embeddings
         (TF-IDF when the model had none); nearest first.
         """
-        if self._query is None or self._last_proba is None or self._space is None or self._y is None:
+        if self._last_proba is None or self._space is None or self._y is None:
             raise InvalidInput("call predict_proba before explain")
+        if self._query is None:
+            raise InvalidInput(f"explain needs the units' {self._space_kind}, as given to fit: pass them to predict_proba")
         if not 0 <= i < self._last_proba.shape[0]:
             raise InvalidInput(f"unit {i} is not among the {self._last_proba.shape[0]} predicted units")
         j = int(self._last_proba[i].argmax()) if code is None else self._column(code)
@@ -426,7 +449,7 @@ class _Base:
         except ValueError:
             raise InvalidInput(f"unknown code {code!r}") from None
 
-    def _remember(self, space: Matrix, proba: np.ndarray) -> np.ndarray:
+    def _remember(self, space: Matrix | None, proba: np.ndarray) -> np.ndarray:
         self._query, self._last_proba = space, proba
         return proba
 
@@ -513,7 +536,8 @@ class LogRegSuggester(_Base):
     there are under 30 coded units). With ``warm_start`` a refit on the same
     features and codes starts from the last weights and curvature pairs, keeps
     the chosen settings and stops after at most ``refit_max_iter`` iterations
-    (an accept / reject moves the optimum very little).
+    (an accept / reject moves the optimum very little; each refit continues
+    towards the current optimum, so nothing drifts; a new model refits fully).
     """
 
     def __init__(
@@ -527,7 +551,7 @@ class LogRegSuggester(_Base):
         tfidf: Mapping[str, Any] | None = None,
         warm_start: bool = True,
         max_iter: int = 300,
-        refit_max_iter: int = 30,
+        refit_max_iter: int = 5,
         tol: float = 1e-4,
     ) -> None:
         super().__init__()
@@ -896,6 +920,7 @@ __all__ = [
     "TFIDF_DEFAULTS",
     "TextFeatures",
     "as_labels",
+    "corpus_features",
     "decide",
     "default_min_codes",
     "definition_scores",

@@ -51,8 +51,8 @@ def coarsen(
 ) -> list[dict[str, Any]]:
     """Apply the rules to participants' attribute rows (omitted attributes are dropped)."""
     merge_small: dict[str, set[Any]] = {}
-    for name, rule in rules.items():
-        if rule.kind == "merge":
+    for name, each in rules.items():
+        if each.kind == "merge":
             counts = Counter(row.get(name) for row in rows if row.get(name) is not None)
             merge_small[name] = {v for v, n in counts.items() if n < k}
     out = []

@@ -25,7 +25,7 @@ from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .deid import ApplyReport, FlaggedSegment, QueueEntry, ScanReport
 from .disclosure import OutputCheck
-from .guarded import GuardedOutputsMixin
+from .assist import ASSIST_CODER, AssistMixin, SimilarPassage, SuggestionView, SuggestReport
 from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
 from .themes import theme_tree
 
@@ -33,7 +33,7 @@ from .themes import theme_tree
 FORMAT = "thematica-project/1"
 
 
-class Project(GuardedOutputsMixin):
+class Project(AssistMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:
@@ -67,6 +67,10 @@ def open_project(path: Path | str, *, actor: str | None = None) -> Project:
 
 
 __all__ = [
+    "ASSIST_CODER",
+    "SimilarPassage",
+    "SuggestionView",
+    "SuggestReport",
     "ApplyReport",
     "FlaggedSegment",
     "OutputCheck",

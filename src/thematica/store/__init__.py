@@ -56,7 +56,9 @@ class Store:
                 with conn.begin():
                     writer = Writer(conn, self._catalog)
                     yield writer
-                self._catalog.committed(writer.start_epoch, writer.event_id, writer.touched)
+                # a cache write (no audit event) leaves the epoch where it was
+                epoch = writer.event_id if writer.event_id is not None else writer.start_epoch
+                self._catalog.committed(writer.start_epoch, epoch, writer.touched)
             finally:
                 conn.info.pop("immediate", None)
 

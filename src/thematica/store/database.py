@@ -20,9 +20,9 @@ from ..errors import MigrationError, ProjectError
 from .schema import meta
 
 #: The newest migration this code knows (tests check it is Alembic's head).
-HEAD_REVISION = "0005_deid"
+HEAD_REVISION = "0006_assist"
 #: The revision every known migration chain starts from.
-KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes", "0004_consensus", "0005_deid")
+KNOWN_REVISIONS = ("0001_core", "0002_fulltext", "0003_themes", "0004_consensus", "0005_deid", "0006_assist")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

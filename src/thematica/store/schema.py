@@ -167,6 +167,8 @@ segment = Table(
     Column("text", Text, nullable=False),
     Column("memo", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
+    # JSON: who proposed this coding (the local assistant: model, method, parameters, time) and who accepted it
+    Column("provenance", Text, nullable=True),
     Index("ix_segment_source_start", "source_id", "start"),
     sqlite_autoincrement=True
 )
@@ -316,6 +318,41 @@ deid_fingerprint = Table(
     # Keyed hashes of removed identifiers, so outputs can still be checked without the key.
     Column("id", Id, primary_key=True),
     Column("digest", String(64), nullable=False, unique=True),
+    sqlite_autoincrement=True,
+)
+
+embedding = Table(
+    "embedding",
+    metadata,
+    # A cached vector of one unit of text (derived data, like the full-text index: not audited).
+    Column("id", Id, primary_key=True),
+    Column("model", String(80), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text_sha", String(40), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Index("ix_embedding_model_kind", "model", "kind", "source_id", "start"),
+    sqlite_autoincrement=True,
+)
+
+suggestion = Table(
+    "suggestion",
+    metadata,
+    # A code the local assistant proposes for a unit, with its provenance and the researcher's decision.
+    Column("id", Id, primary_key=True),
+    Column("source_id", Id, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("code_id", Id, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("informativeness", Float, nullable=False),
+    Column("examples", Text, nullable=False, default="[]"),
+    Column("provenance", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("segment_id", Id, ForeignKey("segment.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", String(32), nullable=False),
     sqlite_autoincrement=True,
 )
 

@@ -145,7 +145,9 @@ def _disclosure(project: Project, columns: Sequence[str] | None = None, k: int |
     report, refusal = None, ""
     try:
         report = project.disclosure_check(columns, k=k)
-    except ThematicaError as error:  # no attributes, an unknown column: the Project's words
+    except ThematicaError as error:  # e.g. no attributes to check: the Project's words, on the page
+        if columns is not None:  # columns asked for by name: a bad request
+            raise
         refusal = str(error)
     return {
         "k": project.disclosure_k,

@@ -1,0 +1,591 @@
+"""Local assistance: embeddings of units, similar passages, code suggestions (optional, offline).
+
+Units are the full-text index's passages (for similar passages, so that the
+embedding ranking and the full-text ranking rank the same things) and the
+sentences of participants' speech (for code suggestions). Their vectors are
+cached in the project (derived data, rebuilt when a unit's text changes).
+The assistant is a coder, ``assist:minilm-l6``: its proposals are its
+segments, so the reliability statistics compare it with a researcher; an
+accepted suggestion becomes the researcher's segment and keeps its
+provenance. Nothing here runs unless asked: a project never needs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import InvalidInput, NotFound
+from ..model import CoderKind
+from ..reliability.units import UnitKind, scopes, text_units
+from ..store import assist as store
+from ..store.assist import Suggestion
+from ..store.convert import now
+from .core import new_guid
+from .guarded import GuardedOutputsMixin
+
+#: The assistant's name as a coder.
+ASSIST_CODER = "assist:minilm-l6"
+#: Where the vectors of each kind of unit come from.
+UNIT_KINDS = ("passage", "sentence")
+#: Scores from which a (unit, code) pair is offered for review, and from which the assistant codes it itself.
+OFFER_FROM = 0.3
+CODE_FROM = 0.5
+#: Reciprocal-rank-fusion constant (Cormack et al. 2009).
+RRF_K = 60
+_FOLDS = 3
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SimilarPassage:
+    """A passage like the query: where, its text, the fused score and its parts."""
+
+    source: str
+    source_id: int
+    start: int
+    end: int
+    text: str
+    score: float
+    cosine: float
+    text_rank: int | None
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """A suggestion as shown for review: the unit's text, the code, and the coded examples that explain it."""
+
+    suggestion: Suggestion
+    source: str
+    text: str
+    code: str
+    examples: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class SuggestReport:
+    """What a suggestion run did."""
+
+    units: int
+    trained_on: int
+    offered: int
+    assistant_segments: int
+    method: str
+    codes_by_definition: tuple[str, ...]
+
+
+@dataclass
+class _Session:
+    """The fitted model of the last suggestion run in this process, refitted after each decision."""
+
+    model: Any
+    keys: list[tuple[int, int, int]]
+    texts: list[str]
+    tfidf: Any
+    vectors: np.ndarray
+    labels: np.ndarray
+    trained: np.ndarray
+    codes: list[int]
+
+    def inputs(self, rows: Any) -> tuple[list[str] | None, np.ndarray]:
+        """Texts (None when TF-IDF rows are precomputed) and embeddings of some units."""
+        texts = None if self.tfidf is not None else [self.texts[r] for r in rows]
+        return texts, self.vectors[rows]
+
+
+class AssistMixin(GuardedOutputsMixin):
+    """Embeddings, similar passages, code suggestions and candidate themes (see the module docstring)."""
+
+    _assist_session: _Session | None = None
+
+    # -- units and their vectors ---------------------------------------------------------------
+    def assist_units(self, kind: str = "passage") -> list[tuple[int, int, int]]:
+        """(source id, start, end) of the units of ``kind``: passages, or sentences of participants' speech."""
+        if kind not in UNIT_KINDS:
+            raise InvalidInput(f"units are one of {', '.join(UNIT_KINDS)}, not {kind!r}")
+        with self._read() as r:
+            if kind == "passage":
+                rows = r.conn.exec_driver_sql("SELECT source_id, start, start + length FROM passage ORDER BY source_id, start")
+                return [(int(a), int(b), int(c)) for a, b, c in rows]
+            texts = r.source_texts()
+            turns = r.turn_spans()
+        units = text_units(UnitKind.SENTENCE, texts, scopes(texts, turns))
+        return list(zip(units.source.tolist(), units.start.tolist(), units.end.tolist(), strict=True))
+
+    def embed_units(self, kind: str = "passage", *, progress: Progress | None = None) -> int:
+        """Embed the units of ``kind`` not cached yet (or whose text changed); returns how many were embedded."""
+        from ..assist.embedding import load_embedder
+
+        embedder = load_embedder()
+        units = self.assist_units(kind)
+        with self._read() as r:
+            texts = r.source_texts({s for s, _, _ in units})
+            cached = store.cached_units(r.conn, embedder.model_id, kind)
+        wanted = {(s, a, b): _sha(texts[s][a:b]) for s, a, b in units}
+        stale = [row_id for key, (row_id, sha) in cached.items() if wanted.get(key) != sha]
+        todo = [(s, a, b, sha) for (s, a, b), sha in wanted.items() if (s, a, b) not in cached or cached[(s, a, b)][1] != sha]
+        matrix = embedder.embed([texts[s][a:b] for s, a, b, _ in todo], progress=progress) if todo else None
+        if todo or stale:
+            with self._store.write() as w:  # derived data: no audit event
+                store.drop_vectors(w, stale)
+                if matrix is not None:
+                    store.store_vectors(w, embedder.model_id, kind, todo, matrix)
+            self._vector_memo = {}
+        return len(todo)
+
+    def _vectors(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """The cached (keys, matrix) of ``kind``, embedding what is missing first; kept in memory until they change."""
+        from ..assist.embedding import DIM, load_embedder
+
+        model = load_embedder().model_id
+        with self._read() as r:
+            stamp = r.conn.exec_driver_sql(
+                "SELECT count(*), coalesce(max(id), 0) FROM embedding WHERE model = ? AND kind = ?", (model, kind)
+            ).one()
+            epoch = r.epoch()
+        memo: dict[str, Any] = getattr(self, "_vector_memo", {})
+        found = memo.get(kind)
+        if found is not None and found[0] == (tuple(stamp), epoch):
+            return found[1], found[2]
+        self.embed_units(kind)
+        with self._read() as r:
+            keys, matrix = store.vectors(r.conn, model, kind, DIM)
+            stamp = r.conn.exec_driver_sql(
+                "SELECT count(*), coalesce(max(id), 0) FROM embedding WHERE model = ? AND kind = ?", (model, kind)
+            ).one()
+            epoch = r.epoch()
+        memo = getattr(self, "_vector_memo", {})
+        memo[kind] = ((tuple(stamp), epoch), keys, matrix)
+        self._vector_memo = memo
+        return keys, matrix
+
+    # -- similar passages ----------------------------------------------------------------------
+    def similar(
+        self,
+        query: str | None = None,
+        *,
+        source: str | int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        segment: int | None = None,
+        code: str | int | None = None,
+        limit: int = 20,
+        exclude_coded: bool = False,
+        where: Mapping[str, str] | None = None,
+        hybrid: bool = True,
+        include_interviewer: bool = False,
+    ) -> list[SimilarPassage]:
+        """Passages most like a typed query, a selection, a segment or a code's segments.
+
+        Ranks every passage by cosine similarity of its embedding and (with
+        ``hybrid``) by full-text rank of the query's words, fused by
+        reciprocal rank. ``where`` keeps passages of participants with those
+        attribute values; ``exclude_coded`` drops passages that overlap any
+        segment. The query's own passage(s) are left out, and so are passages
+        with no participant speech unless ``include_interviewer``.
+        """
+        from ..assist.embedding import load_embedder
+
+        embedder = load_embedder()
+        keys, matrix = self._vectors("passage")
+        if not len(keys):
+            return []
+        own: list[tuple[int, int, int]] = []
+        if segment is not None:
+            seg = next((s for s in self.segments() if s.id == segment), None)
+            if seg is None:
+                raise NotFound(f"no segment #{segment}")
+            text, own = seg.text, [(seg.source_id, seg.start, seg.end)]
+        elif code is not None:
+            code_id = self.code_by(code).id if not isinstance(code, int) else code
+            segs = [s for s in self.segments() if s.code_id == code_id]
+            if not segs:
+                raise InvalidInput("that code has no coded segments to compare with")
+            text, own = "\n".join(s.text for s in segs), [(s.source_id, s.start, s.end) for s in segs]
+        elif source is not None:
+            src = self.source(source)
+            lo, hi = start or 0, end if end is not None else src.length
+            if not 0 <= lo < hi <= src.length:
+                raise InvalidInput(f"selection {lo}-{hi} is outside {src.name} (length {src.length})")
+            text, own = self.source_text(src.id)[lo:hi], [(src.id, lo, hi)]
+        elif query is not None and query.strip():
+            text = query
+        else:
+            raise InvalidInput("give a query text, a selection, a segment or a code")
+        if code is not None:
+            with self._read() as r:
+                coded = {(s.source_id, s.start, s.end) for s in r.segments(code_ids=[code_id])}
+            rows = [i for i, k in enumerate(map(tuple, keys.tolist())) if any(_overlaps(k, c) for c in coded)]
+            qvec = matrix[rows].mean(axis=0) if rows else embedder.embed([text[:4000]])[0]
+        else:
+            qvec = embedder.embed([text])[0]
+        cosine = matrix @ (qvec / max(float(np.linalg.norm(qvec)), 1e-12))
+        keep = np.ones(len(keys), dtype=bool)
+        for s, a, b in own:
+            keep &= ~((keys[:, 0] == s) & (keys[:, 1] < b) & (keys[:, 2] > a))
+        if not include_interviewer:
+            keep &= self._speech_mask(keys)
+        if exclude_coded:
+            keep &= ~self._coded_mask(keys)
+        if where:
+            keep &= self._attribute_mask(keys, where)
+        order = [int(i) for i in np.argsort(-cosine) if keep[i]]
+        cos_rank = {i: r for r, i in enumerate(order)}
+        text_rank = self._text_ranks(text, keys, keep) if hybrid else {}
+        fused = {i: 1 / (RRF_K + cos_rank[i] + 1) + (1 / (RRF_K + text_rank[i] + 1) if i in text_rank else 0.0)
+                 for i in order[: max(limit * 10, 200)] + list(text_rank)}
+        best = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))[:limit]
+        names = {s.id: s.name for s in self.sources()}
+        with self._read() as r:
+            texts = r.source_texts({int(keys[i, 0]) for i in best})
+        return [
+            SimilarPassage(names[int(keys[i, 0])], int(keys[i, 0]), int(keys[i, 1]), int(keys[i, 2]),
+                           texts[int(keys[i, 0])][int(keys[i, 1]) : int(keys[i, 2])], round(fused[i], 6),
+                           round(float(cosine[i]), 4), text_rank.get(i))
+            for i in best
+        ]
+
+    def _coded_mask(self, keys: np.ndarray) -> np.ndarray:
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for seg in self.segments():
+            spans[seg.source_id].append((seg.start, seg.end))
+        mask = np.zeros(len(keys), dtype=bool)
+        for i, (s, a, b) in enumerate(keys.tolist()):
+            mask[i] = any(x < b and y > a for x, y in spans.get(s, ()))
+        return mask
+
+    def _speech_mask(self, keys: np.ndarray) -> np.ndarray:
+        """Passages with some participant speech (every passage of a source without turns)."""
+        turns: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        with_turns = set()
+        for t in self.turns():
+            with_turns.add(t.source_id)
+            if t.role.value == "participant":
+                turns[t.source_id].append((t.start, t.end))
+        mask = np.zeros(len(keys), dtype=bool)
+        for i, (s, a, b) in enumerate(keys.tolist()):
+            mask[i] = s not in with_turns or any(x < b and y > a for x, y in turns.get(s, ()))
+        return mask
+
+    def _attribute_mask(self, keys: np.ndarray, where: Mapping[str, str]) -> np.ndarray:
+        people = {p.id: p for p in self.participants()}
+        ok = {pid for pid, p in people.items()
+              if all(str(p.attributes.get(name, "")).casefold() == str(value).casefold() for name, value in where.items())}
+        sources = {s.id: s.participant_id for s in self.sources()}
+        turns: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
+        for t in self.turns():
+            turns[t.source_id].append((t.start, t.end, t.participant_id))
+        mask = np.zeros(len(keys), dtype=bool)
+        for i, (s, a, b) in enumerate(keys.tolist()):
+            if turns.get(s):
+                mask[i] = any(pid in ok for x, y, pid in turns[s] if x < b and y > a)
+            else:
+                mask[i] = sources.get(s) in ok
+        return mask
+
+    def _text_ranks(self, text: str, keys: np.ndarray, keep: np.ndarray) -> dict[int, int]:
+        """Full-text rank of each kept passage for the query's most telling words (OR), best first."""
+        words = _telling_words(text)
+        if not words:
+            return {}
+        index = {(int(s), int(a)): i for i, (s, a, _b) in enumerate(keys.tolist())}
+        with self._read() as r:
+            hits = r.search_passages(" OR ".join(words), 200)
+        ranks: dict[int, int] = {}
+        for hit in hits:
+            i = index.get((hit.source_id, hit.start))
+            if i is not None and keep[i] and i not in ranks:
+                ranks[i] = len(ranks)
+        return ranks
+
+    # -- code suggestions ----------------------------------------------------------------------
+    def suggest_codes(
+        self, *, coder: str | None = None, method: str | None = None, progress: Progress | None = None
+    ) -> SuggestReport:
+        """Learn from the researcher's coding and propose codes for the sentences they have not coded.
+
+        Training units are the participants' sentences of the sources the
+        coder has coded (a sentence with no segment is a "no code" example).
+        Every sentence is scored by a model that did not see its source
+        (cross-fitting over the coded sources; the model of all the coding for
+        the others). The assistant codes, as its own coder, every sentence and
+        code scoring at least 0.5, so the agreement statistics compare it with
+        the researcher; the researcher is asked about codes scoring at least
+        0.3 on sentences they left uncoded, most informative first. Codes with
+        no example but a definition are scored by similarity to it. Replaces
+        the open suggestions and the assistant's earlier coding, in one
+        audited change.
+        """
+        from ..assist import learn
+        from ..assist.embedding import load_embedder, provenance
+
+        method = method or learn.DEFAULT_METHOD
+        if method not in learn.METHODS:
+            raise InvalidInput(f"method is one of {', '.join(learn.METHODS)}, not {method!r}")
+        embedder = load_embedder()
+        keys_arr, matrix = self._vectors("sentence")
+        keys = [tuple(k) for k in keys_arr.tolist()]
+        coder_ids = self.analysis_coders(coder)
+        human = [s for s in self.segments() if (coder_ids is None or s.coder_id in coder_ids)
+                 and not _is_assistant(s.coder_id, self.coders())]
+        if not human:
+            raise InvalidInput("there is no coding to learn from yet: code some passages first")
+        codes = sorted({s.code_id for s in human})
+        column = {c: j for j, c in enumerate(codes)}
+        labels = np.zeros((len(keys), len(codes)), dtype=np.float64)
+        by_source: dict[int, list[Any]] = defaultdict(list)
+        for seg in human:
+            by_source[seg.source_id].append(seg)
+        for i, (s, a, b) in enumerate(keys):
+            for seg in by_source.get(s, ()):
+                if seg.start < b and seg.end > a:
+                    labels[i, column[seg.code_id]] = 1.0
+        coded_sources = sorted(by_source)
+        in_coded = np.array([k[0] in by_source for k in keys], dtype=bool)
+        unlabelled = labels.sum(axis=1) == 0
+        with self._read() as r:
+            texts_by_source = r.source_texts()
+        texts = [texts_by_source[s][a:b] for s, a, b in keys]
+        proba = np.zeros_like(labels)
+        fitted: dict[int, tuple[Any, int, np.ndarray]] = {}  # unit -> (model, row in its batch, its training units)
+        tfidf = learn.TextFeatures().fit_transform(texts) if method in ("lr-tfidf", "lr-both") else None
+
+        def fit(train: np.ndarray, **settings: Any) -> Any:
+            rows = np.flatnonzero(train)
+            return learn.make(method, **settings).fit(None if tfidf is not None else [texts[i] for i in rows], matrix[rows],
+                                          labels[rows], codes=codes, tfidf=None if tfidf is None else tfidf[rows])
+
+        def predict(model: Any, target: np.ndarray, train: np.ndarray) -> None:
+            rows = np.flatnonzero(target)
+            proba[rows] = model.predict_proba(None if tfidf is not None else [texts[i] for i in rows], matrix[rows],
+                                              tfidf=None if tfidf is None else tfidf[rows])
+            for n, i in enumerate(rows):
+                fitted[int(i)] = (model, n, np.flatnonzero(train))
+
+        # the model of all the coding: for sources not coded yet, and refitted after each decision
+        full = fit(in_coded)
+        # the cross-fitted models keep the settings chosen (by internal cross-validation) for the full one
+        chosen = {"C": full.C_, "class_weight": full.class_weight_} if hasattr(full, "C_") else {}
+        if (~in_coded).any():
+            predict(full, ~in_coded, in_coded)
+        # every unit of a coded source is predicted by a model that did not see its source (cross-fitting)
+        folds = {s: n % _FOLDS for n, s in enumerate(coded_sources)}
+        for f in range(min(_FOLDS, len(coded_sources)) if len(coded_sources) >= 2 else 0):
+            in_fold = np.array([folds.get(k[0]) == f for k in keys], dtype=bool)
+            train = in_coded & ~in_fold
+            if labels[train].sum():
+                predict(fit(train, **chosen), in_coded & in_fold, train)
+        targets = unlabelled | ~in_coded
+        learned = list(codes)
+        extra, by_definition = self._definition_scores(codes, matrix)
+        if extra:
+            codes = codes + [c for c, _ in extra]
+            proba = np.hstack([proba, np.column_stack([np.where(targets, v, 0.0) for _, v in extra])])
+            labels = np.hstack([labels, np.zeros((len(keys), len(extra)))])
+        prov = {"proposed_by": ASSIST_CODER, "model": provenance(), "embedder": embedder.model_id, "method": method,
+                "params": _plain(getattr(full, "params", {})), "at": now(),
+                "trained_on": {"units": int(in_coded.sum()), "coded_units": int((~unlabelled).sum()), "codes": len(learned)},
+                "by_definition": list(by_definition)}
+        informative = 1.0 - np.abs(2.0 * proba - 1.0)
+        offers = [(int(i), int(j)) for i, j in zip(*np.nonzero(proba >= OFFER_FROM), strict=True) if targets[i]]
+        coded_by_assistant = [(int(i), int(j)) for i, j in zip(*np.nonzero(proba >= CODE_FROM), strict=True)]
+        seg_by_unit = self._segments_by_unit(keys, human)
+        with self._change("assist.suggest") as ch:
+            w = ch.writer
+            assistant = self._assistant_coder(w)
+            for old in store.suggestions(w.conn, status="open"):
+                w.delete("suggestion", old.id)
+            for seg in w.segments(coder_ids=[assistant]):
+                self._delete_segment(w, seg.id)
+            segment_of: dict[tuple[int, int], int] = {}
+            for i, j in coded_by_assistant:  # the assistant's own coding, compared like any coder's
+                s, a, b = keys[i]
+                segment_of[(i, j)] = w.insert("segment", {
+                    "guid": new_guid(), "source_id": s, "code_id": codes[j], "coder_id": assistant, "start": a,
+                    "end": b, "text": texts[i], "memo": "", "created_at": now(),
+                    "provenance": json.dumps({**prov, "confidence": round(float(proba[i, j]), 4)}, ensure_ascii=False),
+                })
+            made = len(segment_of)
+            for i, j in offers:  # what the researcher is asked about: codes for what they left uncoded
+                s, a, b = keys[i]
+                w.insert("suggestion", {
+                    "source_id": s, "start": a, "end": b, "code_id": codes[j], "confidence": float(proba[i, j]),
+                    "informativeness": float(informative[i, j]),
+                    "examples": json.dumps(_examples(fitted.get(i), codes[j], seg_by_unit, human)),
+                    "provenance": json.dumps(prov, ensure_ascii=False), "status": "open",
+                    "segment_id": segment_of.get((i, j)), "created_at": now(),
+                })
+            ch.summary = f"the assistant suggested {len(offers)} codings ({method})"
+            ch.details = {"method": method, "offered": len(offers), "assistant_segments": made}
+        trained = in_coded.copy()
+        self._assist_session = (
+            _Session(full, keys, texts, tfidf, matrix, labels[:, : len(learned)].copy(), trained, learned)
+        )
+        return SuggestReport(len(keys), int(trained.sum()), len(offers), made, method, by_definition)
+
+    def _definition_scores(self, learned: Sequence[int], matrix: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], tuple[str, ...]]:
+        """Scores, by similarity to their definition, of codes that have one but no coded example yet."""
+        from ..assist import learn
+        from ..assist.embedding import load_embedder
+
+        defined = [c for c in self.codes() if c.id not in learned and (c.definition or c.inclusion or c.example)]
+        if not defined or not len(matrix):
+            return [], ()
+        described = [". ".join(x for x in (c.name, c.definition, c.inclusion, c.example) if x) for c in defined]
+        scores = learn.definition_scores(matrix, load_embedder().embed(described))
+        return [(c.id, scores[:, j]) for j, c in enumerate(defined)], tuple(c.name for c in defined)
+
+    def _segments_by_unit(self, keys: Sequence[tuple[int, int, int]], segments: Sequence[Any]) -> dict[int, list[int]]:
+        by_source: dict[int, list[Any]] = defaultdict(list)
+        for seg in segments:
+            by_source[seg.source_id].append(seg)
+        out: dict[int, list[int]] = {}
+        for i, (s, a, b) in enumerate(keys):
+            hits = [seg.id for seg in by_source.get(s, ()) if seg.start < b and seg.end > a]
+            if hits:
+                out[i] = hits
+        return out
+
+    def _assistant_coder(self, w: Any) -> int:
+        for c in w.coders():
+            if c.name == ASSIST_CODER:
+                return int(c.id)
+        return int(w.insert("coder", {"guid": new_guid(), "name": ASSIST_CODER, "role": "local assistant (suggestions)",
+                                      "created_at": now(), "kind": CoderKind.ASSISTANT.value}))
+
+    def suggestions(self, *, status: str | None = "open", limit: int | None = 50) -> list[SuggestionView]:
+        """Suggestions for review, most informative first, with the coded examples that explain each."""
+        with self._read() as r:
+            items = store.suggestions(r.conn, status=status, limit=limit)
+            texts = r.source_texts({s.source_id for s in items})
+            names = {s.id: s.name for s in r.sources()}
+            codes = {c.id: c.name for c in r.codes(include_deleted=True)}
+            wanted = {e for s in items for e in s.examples}
+            example_text = {seg.id: seg.text for seg in r.segments(include_deleted_codes=True) if seg.id in wanted}
+        return [
+            SuggestionView(s, names.get(s.source_id, "?"), texts[s.source_id][s.start : s.end], codes.get(s.code_id, "?"),
+                           tuple((e, example_text[e]) for e in s.examples if e in example_text))
+            for s in items
+        ]
+
+    def decide_suggestion(self, suggestion_id: int, accept: bool, *, coder: str | None = None) -> SuggestionView | None:
+        """Accept (code it as the researcher, keeping the provenance) or reject a suggestion; then refit.
+
+        Returns the next most informative open suggestion (after the refit), if any.
+        """
+        with self._change("assist.decide") as ch:
+            w = ch.writer
+            item = store.suggestion(w.conn, suggestion_id)
+            if item is None:
+                raise NotFound(f"no suggestion #{suggestion_id}")
+            if item.status != "open":
+                raise InvalidInput(f"suggestion #{suggestion_id} was already {item.status}")
+            code = next((c for c in w.codes() if c.id == item.code_id), None)
+            if code is None:
+                raise NotFound("the suggested code was deleted")
+            if accept:
+                text = w.source_text(item.source_id) or ""
+                prov = {**item.provenance, "confidence": round(item.confidence, 4), "suggestion": item.id,
+                        "accepted_by": coder or self.actor, "accepted_at": now()}
+                w.insert("segment", {
+                    "guid": new_guid(), "source_id": item.source_id, "code_id": item.code_id,
+                    "coder_id": self._coder_id(w, coder), "start": item.start, "end": item.end,
+                    "text": text[item.start : item.end], "memo": "", "created_at": now(),
+                    "provenance": json.dumps(prov, ensure_ascii=False),
+                })
+            w.update("suggestion", item.id, {"status": "accepted" if accept else "rejected"})
+            ch.summary = f"{'accepted' if accept else 'rejected'} the assistant's suggestion #{item.id} ({code.name})"
+        self._refit(item, accept)
+        following = self.suggestions(limit=1)
+        return following[0] if following else None
+
+    def _refit(self, item: Suggestion, accept: bool) -> None:
+        """Teach the in-memory model the decision (warm start) and rescore the open suggestions."""
+        session = self._assist_session
+        if session is None or item.code_id not in session.codes:
+            return
+        index = {k: i for i, k in enumerate(session.keys)}
+        i = index.get((item.source_id, item.start, item.end))
+        if i is None:
+            return
+        session.labels[i, session.codes.index(item.code_id)] = 1.0 if accept else 0.0
+        session.trained[i] = True
+        rows = np.flatnonzero(session.trained)
+        session.model.fit(*session.inputs(rows), session.labels[rows], codes=session.codes,
+                          tfidf=None if session.tfidf is None else session.tfidf[rows])
+        open_items = store_open(self)
+        if not open_items:
+            return
+        targets = [index[(s.source_id, s.start, s.end)] for s in open_items if (s.source_id, s.start, s.end) in index]
+        proba = session.model.predict_proba(*session.inputs(targets),
+                                            tfidf=None if session.tfidf is None else session.tfidf[targets])
+        with self._store.write() as w:  # rescoring is derived data: no audit event
+            for s, t, row in zip(open_items, targets, proba, strict=False):
+                p = float(row[session.codes.index(s.code_id)])
+                w.conn.exec_driver_sql("UPDATE suggestion SET confidence = ?, informativeness = ? WHERE id = ?",
+                                       (p, 1.0 - abs(2.0 * p - 1.0), s.id))
+            w.touched.add("suggestion")
+
+    def segment_provenance(self) -> dict[int, dict[str, Any]]:
+        """Segment id -> provenance, for codings the assistant proposed (its own, and those a researcher accepted)."""
+        with self._read() as r:
+            return store.segment_provenance(r.conn)
+
+
+def store_open(project: AssistMixin) -> list[Suggestion]:
+    with project._read() as r:
+        return store.suggestions(r.conn, status="open", limit=None)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _overlaps(a: tuple[int, ...], b: tuple[int, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and a[2] > b[1]
+
+
+def _is_assistant(coder_id: int, coders: Sequence[Any]) -> bool:
+    return any(c.id == coder_id and c.name == ASSIST_CODER for c in coders)
+
+
+def _examples(fit: tuple[Any, int, np.ndarray] | None, code_id: int, seg_by_unit: Mapping[int, list[int]],
+              segments: Sequence[Any]) -> list[int]:
+    """Up to three of the researcher's segments with ``code_id`` nearest the unit (what explains the suggestion)."""
+    if fit is None:
+        return []
+    model, row, train_idx = fit
+    if code_id not in model.codes:
+        return []
+    code_of = {s.id: s.code_id for s in segments}
+    found: list[int] = []
+    for t in train_idx[model.explain(row, k=3, code=code_id)]:
+        found += [sid for sid in seg_by_unit.get(int(t), ()) if code_of.get(sid) == code_id and sid not in found]
+    return found[:3]
+
+
+def _plain(value: Any) -> Any:
+    """Parameters as JSON values (tuples to lists, numpy to Python)."""
+    return json.loads(json.dumps(value, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v)))
+
+
+_STOP = frozenset(
+    "a an and are as at be but by for from had has have he her him his i if in into is it its just like me my no not of "
+    "on or our she so than that the their them then there they this to too um uh up us was we were what when which who "
+    "will with would you your yeah know really think mean sort kind thing things just very quite bit".split()
+)
+
+
+def _telling_words(text: str, n: int = 12) -> list[str]:
+    """The query's content words for the full-text side of the ranking (longest first, at most ``n``)."""
+    import re
+
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)]
+    seen = dict.fromkeys(w for w in words if w not in _STOP)
+    return sorted(seen, key=lambda w: (-len(w), w))[:n]
