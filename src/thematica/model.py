@@ -258,6 +258,8 @@ class Segment:
     coder_id: int
     memo: str = ""
     created_at: dt.datetime | None = None
+    #: JSON: who proposed this coding (the local assistant) and who accepted it; None for a researcher's own
+    provenance: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

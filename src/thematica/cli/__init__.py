@@ -20,6 +20,7 @@ from ..errors import OutputBlocked, ThematicaError
 from . import (
     agreement,
     analysis,
+    assist,
     codebook,
     coding,
     common,
@@ -55,7 +56,8 @@ def _global(
     common.SETTINGS.user = user
 
 
-for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, exchange, deid, serve, trail):
+for module in (sources, codebook, coding, notes, themes, analysis, agreement, report, exchange, deid, assist, serve,
+               trail):
     module.register(app)
 
 

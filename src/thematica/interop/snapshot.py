@@ -8,6 +8,8 @@ Objects that travel carry GUIDs; offsets are code points into ``SourceData.text`
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 
 
@@ -83,6 +85,8 @@ class SegmentData:
     text: str
     memo: str = ""
     created_at: str = ""
+    #: JSON of who proposed the coding (the local assistant: model, method, time) and who accepted it; "" if nobody
+    provenance: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +132,23 @@ class Snapshot:
     memos: tuple[MemoData, ...] = ()
     themes: tuple[ThemeData, ...] = ()
     notes: tuple[str, ...] = field(default=())  # what an importer could not carry over, said plainly
+
+
+def describe_provenance(provenance: str) -> str:
+    """One sentence on who proposed a coding (model, method, when) and who accepted it, from its provenance JSON."""
+    try:
+        data = json.loads(provenance)
+    except ValueError:
+        return provenance
+    if not isinstance(data, dict):
+        return provenance
+    model = data.get("model") if isinstance(data.get("model"), dict) else {}
+    what = model.get("model", "a local model")
+    sha = str(model.get("model_sha256", ""))[:12]
+    sentence = (f"Proposed by the local assistant {data.get('proposed_by', '')} ({what}"
+                f"{', sha256 ' + sha if sha else ''}; method {data.get('method', '?')}) on {str(data.get('at', ''))[:10]}")
+    if data.get("confidence") is not None:
+        sentence += f", confidence {float(data['confidence']):.2f}"
+    if data.get("accepted_by"):
+        sentence += f"; accepted by {data['accepted_by']} on {str(data.get('accepted_at', ''))[:10]}"
+    return sentence + "."

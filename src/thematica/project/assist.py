@@ -32,7 +32,7 @@ from .guarded import GuardedOutputsMixin
 #: The assistant's name as a coder.
 ASSIST_CODER = "assist:minilm-l6"
 #: Where the vectors of each kind of unit come from.
-UNIT_KINDS = ("passage", "sentence")
+UNIT_KINDS = ("passage", "sentence", "segment")
 #: Scores from which a (unit, code) pair is offered for review, and from which the assistant codes it itself.
 OFFER_FROM = 0.3
 CODE_FROM = 0.5
@@ -69,6 +69,16 @@ class SuggestionView:
 
 
 @dataclass(frozen=True)
+class CandidateThemeView:
+    """A suggested theme: its codes (names and ids), characteristic words, and how close its codes are (0–1)."""
+
+    codes: tuple[str, ...]
+    code_ids: tuple[int, ...]
+    keywords: tuple[str, ...]
+    cohesion: float
+
+
+@dataclass(frozen=True)
 class SuggestReport:
     """What a suggestion run did."""
 
@@ -78,6 +88,19 @@ class SuggestReport:
     assistant_segments: int
     method: str
     codes_by_definition: tuple[str, ...]
+
+
+@dataclass
+class _CodingUnits:
+    """Sentences of participants' speech as units for learning: keys, texts, vectors and the coder's codes."""
+
+    keys: list[tuple[int, int, int]]
+    texts: list[str]
+    vectors: np.ndarray
+    labels: np.ndarray
+    codes: list[int]
+    segments: list[Any]
+    in_coded: np.ndarray
 
 
 @dataclass
@@ -106,10 +129,12 @@ class AssistMixin(GuardedOutputsMixin):
 
     # -- units and their vectors ---------------------------------------------------------------
     def assist_units(self, kind: str = "passage") -> list[tuple[int, int, int]]:
-        """(source id, start, end) of the units of ``kind``: passages, or sentences of participants' speech."""
+        """(source id, start, end) of the units of ``kind``: passages, sentences of participants' speech, or coded spans."""
         if kind not in UNIT_KINDS:
             raise InvalidInput(f"units are one of {', '.join(UNIT_KINDS)}, not {kind!r}")
         with self._read() as r:
+            if kind == "segment":
+                return sorted({(s.source_id, s.start, s.end) for s in r.segments() if s.end > s.start})
             if kind == "passage":
                 rows = r.conn.exec_driver_sql("SELECT source_id, start, start + length FROM passage ORDER BY source_id, start")
                 return [(int(a), int(b), int(c)) for a, b, c in rows]
@@ -329,29 +354,11 @@ class AssistMixin(GuardedOutputsMixin):
         if method not in learn.METHODS:
             raise InvalidInput(f"method is one of {', '.join(learn.METHODS)}, not {method!r}")
         embedder = load_embedder()
-        keys_arr, matrix = self._vectors("sentence")
-        keys = [tuple(k) for k in keys_arr.tolist()]
-        coder_ids = self.analysis_coders(coder)
-        human = [s for s in self.segments() if (coder_ids is None or s.coder_id in coder_ids)
-                 and not _is_assistant(s.coder_id, self.coders())]
-        if not human:
-            raise InvalidInput("there is no coding to learn from yet: code some passages first")
-        codes = sorted({s.code_id for s in human})
-        column = {c: j for j, c in enumerate(codes)}
-        labels = np.zeros((len(keys), len(codes)), dtype=np.float64)
-        by_source: dict[int, list[Any]] = defaultdict(list)
-        for seg in human:
-            by_source[seg.source_id].append(seg)
-        for i, (s, a, b) in enumerate(keys):
-            for seg in by_source.get(s, ()):
-                if seg.start < b and seg.end > a:
-                    labels[i, column[seg.code_id]] = 1.0
-        coded_sources = sorted(by_source)
-        in_coded = np.array([k[0] in by_source for k in keys], dtype=bool)
+        data = self._coding_units(coder)
+        keys, texts, matrix, labels, codes, human = data.keys, data.texts, data.vectors, data.labels, data.codes, data.segments
+        in_coded = data.in_coded
+        coded_sources = sorted({k[0] for k, c in zip(keys, in_coded, strict=True) if c})
         unlabelled = labels.sum(axis=1) == 0
-        with self._read() as r:
-            texts_by_source = r.source_texts()
-        texts = [texts_by_source[s][a:b] for s, a, b in keys]
         proba = np.zeros_like(labels)
         fitted: dict[int, tuple[Any, int, np.ndarray]] = {}  # unit -> (model, row in its batch, its training units)
         tfidf = learn.TextFeatures().fit_transform(texts) if method in ("lr-tfidf", "lr-both") else None
@@ -428,6 +435,56 @@ class AssistMixin(GuardedOutputsMixin):
             _Session(full, keys, texts, tfidf, matrix, labels[:, : len(learned)].copy(), trained, learned)
         )
         return SuggestReport(len(keys), int(trained.sum()), len(offers), made, method, by_definition)
+
+    def _coding_units(self, coder: str | None) -> _CodingUnits:
+        """Participants' sentences with the codes of the coder's overlapping segments (the assistant's excluded)."""
+        keys_arr, matrix = self._vectors("sentence")
+        keys = [(int(a), int(b), int(c)) for a, b, c in keys_arr.tolist()]
+        coder_ids = self.analysis_coders(coder)
+        coders = self.coders()
+        human = [s for s in self.segments() if (coder_ids is None or s.coder_id in coder_ids)
+                 and not _is_assistant(s.coder_id, coders)]
+        if not human:
+            raise InvalidInput("there is no coding to learn from yet: code some passages first")
+        codes = sorted({s.code_id for s in human})
+        column = {c: j for j, c in enumerate(codes)}
+        labels = np.zeros((len(keys), len(codes)), dtype=np.float64)
+        by_source: dict[int, list[Any]] = defaultdict(list)
+        for seg in human:
+            by_source[seg.source_id].append(seg)
+        for i, (s, a, b) in enumerate(keys):
+            for seg in by_source.get(s, ()):
+                if seg.start < b and seg.end > a:
+                    labels[i, column[seg.code_id]] = 1.0
+        in_coded = np.array([k[0] in by_source for k in keys], dtype=bool)
+        with self._read() as r:
+            texts_by_source = r.source_texts()
+        texts = [texts_by_source[s][a:b] for s, a, b in keys]
+        return _CodingUnits(keys, texts, matrix, labels, codes, human, in_coded)
+
+    def assist_evaluate(
+        self,
+        *,
+        shares: Sequence[float] = (0.05, 0.10, 0.20, 0.50),
+        seeds: Sequence[int] = (1,),
+        methods: Sequence[str] | None = None,
+        coder: str | None = None,
+        progress: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """How well suggestions would agree with this project's coding: hide 1 − p of it, learn from p, compare.
+
+        Units are the participants' sentences of the coded sources, labelled
+        with the codes of the coder's segments. Returns an
+        :class:`thematica.assist.evaluate.Evaluation` (kappa, AC1, F1 per method and share).
+        """
+        from ..assist.evaluate import evaluate
+
+        data = self._coding_units(coder)
+        rows = np.flatnonzero(data.in_coded)
+        names = {c.id: c.name for c in self.codes(include_deleted=True)}
+        return evaluate([data.texts[i] for i in rows], data.labels[rows], embeddings=data.vectors[rows],
+                        codes=[names.get(c, str(c)) for c in data.codes], methods=list(methods) if methods else None,
+                        shares=shares, seeds=seeds, progress=progress)
 
     def _definition_scores(self, learned: Sequence[int], matrix: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], tuple[str, ...]]:
         """Scores, by similarity to their definition, of codes that have one but no coded example yet."""
@@ -531,6 +588,36 @@ class AssistMixin(GuardedOutputsMixin):
                 w.conn.exec_driver_sql("UPDATE suggestion SET confidence = ?, informativeness = ? WHERE id = ?",
                                        (p, 1.0 - abs(2.0 * p - 1.0), s.id))
             w.touched.add("suggestion")
+
+    def suggest_themes(self, *, n_groups: int | None = None, coder: str | None = None) -> list[CandidateThemeView]:
+        """Candidate themes: the codes grouped by their extracts' and definitions' embeddings (never applied)."""
+        from ..assist import grouping
+        from ..assist.embedding import load_embedder
+
+        keys, matrix = self._vectors("segment")
+        row = {tuple(k): i for i, k in enumerate(keys.tolist())}
+        coder_ids = self.analysis_coders(coder)
+        coders = self.coders()
+        segs = [s for s in self.segments() if (coder_ids is None or s.coder_id in coder_ids)
+                and not _is_assistant(s.coder_id, coders)]
+        by_code: dict[int, list[Any]] = defaultdict(list)
+        for seg in segs:
+            by_code[seg.code_id].append(seg)
+        codes = [c for c in self.codes() if by_code.get(c.id) or c.definition]
+        if len(codes) < 2:
+            raise InvalidInput("grouping needs at least two codes with coded extracts or definitions")
+        described = [". ".join(x for x in (c.name, c.definition) if x) for c in codes]
+        definitions = load_embedder().embed(described)
+        extracts = [matrix[[row[(s.source_id, s.start, s.end)] for s in by_code[c.id]]].mean(axis=0) if by_code.get(c.id)
+                    else None for c in codes]
+        vectors = grouping.code_vectors(extracts, list(definitions))
+        documents = [" ".join([c.name, c.definition, *(s.text for s in by_code.get(c.id, ()))]) for c in codes]
+        groups = grouping.group_codes(vectors, documents, n_groups=n_groups)
+        described_groups = grouping.describe(groups, vectors, documents)
+        return [
+            CandidateThemeView(tuple(codes[i].name for i in g), tuple(codes[i].id for i in g), words, cohesion)
+            for g, (words, cohesion) in zip(groups, described_groups, strict=True)
+        ]
 
     def segment_provenance(self) -> dict[int, dict[str, Any]]:
         """Segment id -> provenance, for codings the assistant proposed (its own, and those a researcher accepted)."""

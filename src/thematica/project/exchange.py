@@ -80,7 +80,7 @@ class ExchangeMixin(ReportingMixin):
             segments=tuple(
                 SegmentData(guids["segment"][s.id], guids["source"][s.source_id], guids["code"][s.code_id],
                             guids["coder"][s.coder_id], s.start, s.end, s.text, s.memo,
-                            s.created_at.isoformat() if s.created_at else "")
+                            s.created_at.isoformat() if s.created_at else "", s.provenance or "")
                 for s in segments
             ),
             memos=tuple(
@@ -248,6 +248,7 @@ class _Loader:
             result[s.guid] = self.w.insert("segment", {
                 "guid": s.guid, "source_id": sid, "code_id": codes[s.code_guid], "coder_id": coders[s.coder_guid],
                 "start": s.start, "end": s.end, "text": s.text, "memo": s.memo, "created_at": s.created_at or now(),
+                "provenance": s.provenance or None,
             })
             self.counts["segments"] += 1
         return result

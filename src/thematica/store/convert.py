@@ -105,6 +105,7 @@ def segment(row: Row[Any]) -> Segment:
         coder_id=row.coder_id,
         memo=row.memo,
         created_at=parse_time(row.created_at),
+        provenance=row.provenance,
     )
 
 

@@ -56,7 +56,8 @@ def data_document(snapshot: Snapshot, links: NoteLinks) -> dict[str, Any]:
             }
             for c in snapshot.codes
         },
-        "segments": {s.guid: {"created_at": s.created_at} for s in snapshot.segments},
+        "segments": {s.guid: {"created_at": s.created_at, **({"provenance": s.provenance} if s.provenance else {})}
+                     for s in snapshot.segments},
         "segment_memos": dict(links.segment_memos),
         "memos": [
             {"note": note, "target": m.target, "target_guid": m.target_guid, "phase": m.phase, "author": m.author,

@@ -254,8 +254,10 @@ class Objects(MemosMixin):
                               "which the file does not define; not imported")
             return None
         data = self.data
+        provenance = ""
         if data and selection.guid in data.segments and len(selection.codings) == 1:
             guid, created = selection.guid, data.segments[selection.guid]
+            provenance = data.provenance.get(selection.guid, "")
             memo_note = data.segment_memos.get(guid)
             memo = self.exact(guid, "memo", self._note_content(memo_note)) if memo_note else ""
         else:
@@ -267,7 +269,7 @@ class Objects(MemosMixin):
             self.notes.append(f"coding GUID {coding.guid} occurs twice; the second got a new GUID")
         self.segment_guids.add(guid)
         return SegmentData(guid, source, coding.code, self.coder_for(coding.user, selection.user, self.doc.creating_user),
-                           start, end, text, memo, created)
+                           start, end, text, memo, created, provenance)
 
     def _note_content(self, guid: str) -> str:
         note = self.note_docs.get(guid)

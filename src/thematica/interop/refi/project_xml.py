@@ -21,7 +21,7 @@ from lxml import etree
 from ...errors import InvalidInput
 from ...model import Phase
 from ...text import sha256
-from ..snapshot import CodeData, MemoData, SegmentData, Snapshot, SourceData
+from ..snapshot import CodeData, MemoData, SegmentData, Snapshot, SourceData, describe_provenance
 from . import data_note
 from .names import (
     DATA_NOTE_NAME,
@@ -273,6 +273,8 @@ class ProjectBuilder:
         node = self.el(parent, "PlainTextSelection", guid=seg.guid, name=xml_text(seg.text),
                        startPosition=str(to_units(seg.start)), endPosition=str(to_units(seg.end)),
                        creatingUser=seg.coder_guid, creationDateTime=when)
+        if seg.provenance:  # other tools show it; thematica reads the exact JSON back from its data note
+            self.el(node, "Description", xml_text(describe_provenance(seg.provenance)))
         coding = self.el(node, "Coding", guid=derived_guid("coding", seg.guid), creatingUser=seg.coder_guid,
                          creationDateTime=when)
         self.el(coding, "CodeRef", targetGUID=seg.code_guid)

@@ -163,6 +163,8 @@ class ThematicaData:
                                      status=_enum(c.get("status", "active"), CodeStatus, "code status"))
         self.segments = {g: _time(_dict(v, "segment").get("created_at", ""), "segment time")
                          for g, v in _gitems(d.get("segments", {}), "segments")}
+        self.provenance = {g: _str(_dict(v, "segment").get("provenance", ""), "segment provenance") or ""
+                           for g, v in _gitems(d.get("segments", {}), "segments")}
         self.segment_memos = {g: norm_guid(_str(v, "segment memo"))
                               for g, v in _gitems(d.get("segment_memos", {}), "segment_memos")}
         self.memos: list[tuple[str, MemoData]] = []  # (note GUID, the memo without its text, which is the note's)
