@@ -149,6 +149,9 @@ def test_accepting_makes_the_researchers_coding_and_keeps_provenance(study: Proj
     copy.import_qdpx(path)
     assert {s.guid: s.provenance for s in copy.snapshot().segments} == {s.guid: s.provenance for s in study.snapshot().segments}
     copy.close()
+    # and the method section says which codings the assistant proposed
+    report = study.write_report(tmp_path / "report", formats=("md",), allow_small_groups=True)[0].read_text("utf-8")
+    assert "proposed by thematica's local assistant (all-MiniLM-L6-v2 (int8 ONNX), sha256 8199be6f699a" in report
 
 
 def test_undo_takes_back_a_suggestion_run(study: Project) -> None:

@@ -71,7 +71,12 @@ class AnalysisMixin(ThemesMixin):
                 if r.count("segment", coder_id=consensus.id):
                     return [consensus.id]
         name = self.settings().get(ANALYSIS_CODER)
-        return None if not name else [self._coder_by_name(name)]
+        if name:
+            return [self._coder_by_name(name)]
+        coders = self.coders()
+        if any(c.kind is CoderKind.ASSISTANT for c in coders):  # the assistant's proposals are not findings
+            return [c.id for c in coders if c.kind is not CoderKind.ASSISTANT]
+        return None
 
     def segment_facts(self, coder: str | None = None, *, include_interviewer: bool = False) -> list[SegmentFact]:
         """Segments as counting records (participant, role, words) for the analysis coder(s)."""

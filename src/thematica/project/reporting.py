@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -57,7 +58,8 @@ class ReportingMixin(ReliabilityMixin):
             research_question=settings.get("research_question", ""),
             software=f"thematica {__version__}",
             generated_at=dt.datetime.now(dt.timezone.utc),
-            facts=replace(self._study_facts(facts, themes, coder), agreement=(comparison.sentence(),) if comparison else ()),
+            facts=replace(self._study_facts(facts, themes, coder), agreement=(comparison.sentence(),) if comparison else (),
+                          assistance=self._assistance_sentences(facts)),
             participants=self._participant_summaries(),
             themes=sections,
             codebook=self._codebook_entries(facts, themes),
@@ -67,6 +69,23 @@ class ReportingMixin(ReliabilityMixin):
             tables=(self.coverage(coder=coder), *([comparison.table()] if comparison else [])),
         )
         return report
+
+    def _assistance_sentences(self, facts: Sequence[SegmentFact]) -> tuple[str, ...]:
+        """What the method section says about the local assistant, when it proposed any reported coding."""
+        counted = {f.id for f in facts}
+        proposed = [json.loads(s.provenance) for s in self.segments() if s.provenance and s.id in counted]
+        accepted = [p for p in proposed if p.get("accepted_by")]
+        if not proposed:
+            return ()
+        first = proposed[0]
+        model = first.get("model", {}) if isinstance(first.get("model"), dict) else {}
+        methods = sorted({str(p.get("method", "?")) for p in proposed})
+        return (
+            f"{len(accepted)} of the {len(counted)} reported codings were first proposed by thematica's local assistant "
+            f"({model.get('model', 'a local model')}, sha256 {str(model.get('model_sha256', ''))[:12]}, run on the "
+            f"researcher's computer; method {', '.join(methods)}) and accepted by the researcher; every such coding "
+            "keeps its provenance in the project and in its REFI-QDA export.",
+        )
 
     def _report_comparison(self) -> Comparison | None:
         """The coders' agreement for the method section, when two or more people coded shared sources."""

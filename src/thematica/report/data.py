@@ -126,6 +126,8 @@ class StudyFacts:
     timed_sources: int = 0
     new_codes_per_source: tuple[tuple[str, int], ...] = ()
     agreement: tuple[str, ...] = ()
+    #: sentences on codings the local assistant proposed (model, method) and the researcher accepted
+    assistance: tuple[str, ...] = ()
     memos: int = 0
     journal_entries: int = 0
     phase: int = 1

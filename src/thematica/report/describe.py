@@ -342,6 +342,7 @@ def method_paragraph(input: ReportInput) -> str:
         _coders_sentence(input),
         f"The data were managed and coded in {input.software}." if input.software else "",
         *facts.agreement,
+        *facts.assistance,
         _codebook_sentence(input),
         _themes_sentence(input),
         _audit_sentence(facts.memos, facts.journal_entries),
