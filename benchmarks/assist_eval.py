@@ -17,7 +17,8 @@ Datasets:
   "sq6: not relevant" etc.; each sheet's last row (no text, every theme of the
   sheet listed) is a header, not a unit, and is dropped, as is one segment
   without text (157 segments, 49 codes; one segment has no theme).
-* ``project PATH``: the units of a thematica project (wired by the lead).
+* ``project PATH``: a thematica project: participants' sentences of the coded sources with the codes
+  of the analysis coder's overlapping segments (multi-label).
 
 Usage:
   python benchmarks/assist_eval.py --dataset nhs --cache /tmp/assist_cache --json out.json
@@ -89,8 +90,19 @@ def load_flaky(path: Path = FLAKY_CSV) -> Dataset:
 
 
 def load_project_units(path: Path) -> Dataset:
-    """WIRED BY THE LEAD: a thematica project's units (sentences) with the codes of overlapping segments."""
-    raise NotImplementedError("wired by the lead")
+    """A thematica project's units: participants' sentences of the coded sources, labelled with the codes of the
+    analysis coder's overlapping segments (multi-label; a sentence may have none)."""
+    import thematica
+
+    project = thematica.open_project(path)
+    try:
+        data = project.coding_units(None)
+        rows = np.flatnonzero(data.in_coded)
+        names = {c.id: c.name for c in project.codes(include_deleted=True)}
+        codes = [names.get(c, str(c)) for c in data.codes]
+        return Dataset(path.stem, [data.texts[i] for i in rows], data.labels[rows], codes, True)
+    finally:
+        project.close()
 
 
 def embeddings_for(data: Dataset, cache: Path | None) -> tuple[np.ndarray, dict[str, Any]]:

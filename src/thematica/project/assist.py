@@ -91,7 +91,7 @@ class SuggestReport:
 
 
 @dataclass
-class _CodingUnits:
+class CodingUnits:
     """Sentences of participants' speech as units for learning: keys, texts, vectors and the coder's codes."""
 
     keys: list[tuple[int, int, int]]
@@ -354,7 +354,7 @@ class AssistMixin(GuardedOutputsMixin):
         if method not in learn.METHODS:
             raise InvalidInput(f"method is one of {', '.join(learn.METHODS)}, not {method!r}")
         embedder = load_embedder()
-        data = self._coding_units(coder)
+        data = self.coding_units(coder)
         keys, texts, matrix, labels, codes, human = data.keys, data.texts, data.vectors, data.labels, data.codes, data.segments
         in_coded = data.in_coded
         coded_sources = sorted({k[0] for k, c in zip(keys, in_coded, strict=True) if c})
@@ -436,7 +436,7 @@ class AssistMixin(GuardedOutputsMixin):
         )
         return SuggestReport(len(keys), int(trained.sum()), len(offers), made, method, by_definition)
 
-    def _coding_units(self, coder: str | None) -> _CodingUnits:
+    def coding_units(self, coder: str | None = None) -> CodingUnits:
         """Participants' sentences with the codes of the coder's overlapping segments (the assistant's excluded)."""
         keys_arr, matrix = self._vectors("sentence")
         keys = [(int(a), int(b), int(c)) for a, b, c in keys_arr.tolist()]
@@ -460,7 +460,7 @@ class AssistMixin(GuardedOutputsMixin):
         with self._read() as r:
             texts_by_source = r.source_texts()
         texts = [texts_by_source[s][a:b] for s, a, b in keys]
-        return _CodingUnits(keys, texts, matrix, labels, codes, human, in_coded)
+        return CodingUnits(keys, texts, matrix, labels, codes, human, in_coded)
 
     def assist_evaluate(
         self,
@@ -479,7 +479,7 @@ class AssistMixin(GuardedOutputsMixin):
         """
         from ..assist.evaluate import evaluate
 
-        data = self._coding_units(coder)
+        data = self.coding_units(coder)
         rows = np.flatnonzero(data.in_coded)
         names = {c.id: c.name for c in self.codes(include_deleted=True)}
         return evaluate([data.texts[i] for i in rows], data.labels[rows], embeddings=data.vectors[rows],
