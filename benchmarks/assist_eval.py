@@ -33,9 +33,10 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -137,17 +138,23 @@ def zero_shot(data: Dataset, embeddings: np.ndarray) -> dict[str, float] | None:
 
 
 def markdown(ev: Evaluation) -> str:
-    """The summary as markdown: one row per method and share (means over seeds, kappa +/- sd)."""
+    """The summary as markdown: one row per method and share (means over seeds, kappa +/- sd).
+
+    Multi-label: kappa and AC1 are pooled over (unit, code) cells; two more
+    columns give their means over the codes (each code present / absent).
+    """
     frame = ev.summary()
+    extra = " kappa/code | AC1/code |" if ev.multilabel else ""
     lines = [
-        "| method | p | coded | kappa | AC1 | micro F1 | macro F1 | fit s | predict s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| method | p | coded | kappa | AC1 | micro F1 | macro F1 |" + extra + " fit s | predict s |",
+        "|---|---:|---:|---:|---:|---:|---:|" + "---:|---:|" * ev.multilabel + "---:|---:|",
     ]
     for row in frame.itertuples(index=False):
         sd = f" ± {row.kappa_sd:.3f}" if row.seeds > 1 and np.isfinite(row.kappa_sd) else ""
+        per = f" {row.kappa_per_code:.3f} | {row.ac1_per_code:.3f} |" if ev.multilabel else ""
         lines.append(
             f"| {row.method} | {row.share:.0%} | {row.n_coded:.0f} | {row.kappa:.3f}{sd} | {row.ac1:.3f} "
-            f"| {row.micro_f1:.3f} | {row.macro_f1:.3f} | {row.fit_s:.2f} | {row.predict_s:.2f} |"
+            f"| {row.micro_f1:.3f} | {row.macro_f1:.3f} |{per} {row.fit_s:.2f} | {row.predict_s:.2f} |"
         )
     return "\n".join(lines)
 

@@ -34,16 +34,17 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from assist_eval import embeddings_for, load_nhs  # noqa: E402
+from assist_eval import embeddings_for, load_nhs
 
-from thematica.assist.learn import METHODS, corpus_features, make  # noqa: E402
+from thematica.assist.learn import METHODS, corpus_features, make
 
 
 def _cpu() -> float:
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = {"C": args.C, "class_weight": None if args.class_weight == "none" else args.class_weight}
     results = []
     for share in [float(s) / 100 for s in args.coded.split(",")]:
-        n_coded = min(len(data.texts), int(round(share * len(data.texts))))
+        n_coded = min(len(data.texts), round(share * len(data.texts)))
         for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
             res = run(method, emb, rows, list(data.labels), n_coded, args.events, args.seed, settings)
             results.append(res)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -14,7 +14,6 @@ from thematica.assist import learn as L
 from thematica.errors import InvalidInput
 
 from .test_learn import CODES, multilabel, synthetic
-
 
 # ----------------------------------------------------------------------- agreement
 
@@ -108,12 +107,12 @@ def test_coded_split_multilabel_keeps_uncoded_units_in_proportion() -> None:
 class Spy:
     """A suggester that records what it was fitted on and asked about (by text)."""
 
-    log: list[tuple[str, list[str]]] = []
+    log: ClassVar[list[tuple[str, list[str]]]] = []
 
     def __init__(self) -> None:
         self.name, self.params, self.codes, self.multilabel = "spy", {"spy": True}, (), False
 
-    def fit(self, texts: Any, embeddings: Any, labels: Any, *, codes: Any = None, tfidf: Any = None) -> "Spy":
+    def fit(self, texts: Any, embeddings: Any, labels: Any, *, codes: Any = None, tfidf: Any = None) -> Spy:
         self.codes = tuple(codes)
         Spy.log.append(("fit", list(texts)))
         assert embeddings is not None and len(embeddings) == len(texts)
@@ -178,6 +177,9 @@ def test_score_multilabel_is_pooled_over_cells() -> None:
     assert s["kappa"] == pytest.approx(cohen_kappa_score(gold.y.ravel(), pred.ravel()))
     assert s["micro_f1"] == pytest.approx(f1_score(gold.y, pred, average="micro"))
     assert [c.predicted for c in s["per_code"]] == [2, 1]
+    per_code = [cohen_kappa_score(gold.y[:, j], pred[:, j]) for j in range(2)]
+    assert s["kappa_per_code"] == pytest.approx(np.mean(per_code))
+    assert [c.kappa for c in s["per_code"]] == pytest.approx(per_code)
 
 
 def test_evaluation_inputs_are_checked() -> None:

@@ -114,7 +114,9 @@ def test_balanced_weights_and_sigmoid_match_scikit_learn() -> None:
         np.testing.assert_allclose(proba[:, j], ref.predict_proba(emb)[:, 1], atol=2e-3)
 
 
-def test_explain_returns_training_examples_of_the_predicted_code(single: tuple[list[str], np.ndarray, list[str]]) -> None:
+def test_explain_returns_training_examples_of_the_predicted_code(
+    single: tuple[list[str], np.ndarray, list[str]],
+) -> None:
     texts, emb, labels = single
     for method in L.METHODS:
         model = L.make(method).fit(texts[:120], emb[:120], labels[:120])
@@ -173,6 +175,22 @@ def test_warm_refit_after_one_change_agrees_with_a_cold_fit(single: tuple[list[s
     b = cold.predict_proba(None, emb[201:], tfidf=rows[201:])
     assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() >= 0.97
     assert np.abs(a - b).max() < 0.1
+
+
+def test_warm_refit_when_a_code_gets_its_first_example(single: tuple[list[str], np.ndarray, list[str]]) -> None:
+    texts, emb, labels = single
+    rows = L.TextFeatures().fit_transform(texts)
+    first = np.array([i for i in range(150) if labels[i] != "parking"])  # no parking yet
+    second = np.arange(170)  # then parking examples arrive
+    model = L.make("lr-both", C=3.0)
+    model.fit(None, emb[first], [labels[i] for i in first], codes=CODES, tfidf=rows[first])
+    assert np.all(model.predict_proba(None, emb[170:], tfidf=rows[170:])[:, 2] == 0)
+    model.fit(None, emb[second], labels[:170], codes=CODES, tfidf=rows[second])
+    cold = L.make("lr-both", C=3.0).fit(None, emb[second], labels[:170], codes=CODES, tfidf=rows[second])
+    a = model.predict_proba(None, emb[170:], tfidf=rows[170:])
+    b = cold.predict_proba(None, emb[170:], tfidf=rows[170:])
+    assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() >= 0.97
+    assert (np.asarray(CODES)[a.argmax(axis=1)] == np.asarray(labels[170:])).mean() >= 0.9
 
 
 def test_precomputed_tfidf_must_be_given_again(single: tuple[list[str], np.ndarray, list[str]]) -> None:

@@ -12,7 +12,9 @@ predictions with the held-out gold codes:
   absent, and pooled over every (unit, code) cell; micro and macro F1.
 
 Macro F1 averages the codes that occur in the held-out gold or the
-predictions. Kappa and AC1 are thematica's own
+predictions; so do ``kappa_per_code`` and ``ac1_per_code``, the means of the
+per-code (present / absent) coefficients, kappa over the codes where it is
+defined. Kappa and AC1 are thematica's own
 (:mod:`thematica.reliability.coefficients`), with the gold coding as coder 1
 and the model as coder 2. Nothing is printed; results are dataclasses and a
 pandas summary.
@@ -20,6 +22,7 @@ pandas summary.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -64,7 +67,7 @@ def coded_split(labels: Labels, share: float, seed: int) -> tuple[np.ndarray, np
     if not 0 < share < 1:
         raise InvalidInput("the coded share must be between 0 and 1")
     rng = np.random.default_rng(seed)
-    target = min(max(int(round(share * n)), 1), n - 1)
+    target = min(max(round(share * n), 1), n - 1)
     strata = stratum(labels.y, labels.multilabel)
     names, sizes = np.unique(strata, return_counts=True)
     quota = share * sizes
@@ -74,7 +77,7 @@ def coded_split(labels: Labels, share: float, seed: int) -> tuple[np.ndarray, np
     if short > 0:
         take[order[:short]] += 1
     elif short < 0:  # cannot happen with floor, kept for safety
-        for j in order[::-1][: -short]:
+        for j in order[::-1][:-short]:
             take[j] = max(take[j] - 1, 0)
     coded = [rng.choice(np.flatnonzero(strata == s), size=int(t), replace=False) for s, t in zip(names, take) if t > 0]
     coded_idx = np.sort(np.concatenate(coded)) if coded else np.zeros(0, dtype=np.int64)
@@ -153,6 +156,8 @@ class Run:
     ac1: float
     micro_f1: float
     macro_f1: float
+    kappa_per_code: float
+    ac1_per_code: float
     fit_s: float
     predict_s: float
     params: dict[str, Any] = field(default_factory=dict)
@@ -164,7 +169,16 @@ class Run:
         return {k: v for k, v in asdict(self).items() if k not in ("params", "per_code", "held_out")}
 
 
-METRICS: tuple[str, ...] = ("kappa", "ac1", "micro_f1", "macro_f1", "fit_s", "predict_s")
+METRICS: tuple[str, ...] = (
+    "kappa",
+    "ac1",
+    "micro_f1",
+    "macro_f1",
+    "kappa_per_code",
+    "ac1_per_code",
+    "fit_s",
+    "predict_s",
+)
 
 
 @dataclass
@@ -197,7 +211,9 @@ class Evaluation:
             d = asdict(r)
             d.pop("held_out")
             runs.append(d)
-        return _jsonable({"multilabel": self.multilabel, "codes": list(self.codes), "n_units": self.n_units, "runs": runs})
+        return _jsonable(
+            {"multilabel": self.multilabel, "codes": list(self.codes), "n_units": self.n_units, "runs": runs}
+        )
 
 
 def _jsonable(x: Any) -> Any:
@@ -231,7 +247,20 @@ def score(gold: Labels, proba: np.ndarray, *, threshold: float = 0.5, min_codes:
         per_code.append(
             CodeScore(str(code), int(gold.y[:, j].sum()), int(pred[:, j].sum()), float(per_f1[j]), k_j, a_j)
         )
-    return {"kappa": kappa, "ac1": ac1, "micro_f1": micro, "macro_f1": macro, "per_code": tuple(per_code)}
+    return {
+        "kappa": kappa,
+        "ac1": ac1,
+        "micro_f1": micro,
+        "macro_f1": macro,
+        "kappa_per_code": _mean_defined([c.kappa for c in per_code if c.support or c.predicted]),
+        "ac1_per_code": _mean_defined([c.ac1 for c in per_code if c.support or c.predicted]),
+        "per_code": tuple(per_code),
+    }
+
+
+def _mean_defined(values: Sequence[float]) -> float:
+    finite = [v for v in values if math.isfinite(v)]
+    return float(np.mean(finite)) if finite else math.nan
 
 
 def evaluate(
@@ -317,8 +346,7 @@ def _factories(
             raise InvalidInput(f"unknown method {name!r}; known: {', '.join(METHODS)}")
         if name in NEEDS_EMBEDDINGS and not have_embeddings:
             raise InvalidInput(f"method {name!r} needs embeddings")
-        extra = dict(params.get(name, {}))
-        out[name] = lambda name=name, extra=extra: make(name, **extra)
+        out[name] = functools.partial(make, name, **dict(params.get(name, {})))
     return out
 
 
@@ -340,11 +368,11 @@ def _fitted(model: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "METRICS",
+    "SHARES",
     "CodeScore",
     "Evaluation",
-    "METRICS",
     "Run",
-    "SHARES",
     "agreement_binary",
     "agreement_nominal",
     "coded_split",

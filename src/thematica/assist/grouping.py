@@ -73,7 +73,8 @@ def group_codes(
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
 
     def cut(k: int) -> np.ndarray:
-        return AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(centred)
+        labels: np.ndarray = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(centred)
+        return labels
 
     if n_groups is not None:
         labels = cut(n_groups)

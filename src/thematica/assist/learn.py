@@ -39,14 +39,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 from scipy import sparse
 
 from thematica.errors import InvalidInput
 
-Matrix = np.ndarray | sparse.csr_matrix
+Matrix: TypeAlias = "np.ndarray | sparse.csr_matrix"
 
 #: Settings of the TF-IDF features (word 1-2-grams, sublinear tf, unit rows).
 TFIDF_DEFAULTS: Mapping[str, Any] = {
@@ -430,7 +430,9 @@ class _Base:
         if self._last_proba is None or self._space is None or self._y is None:
             raise InvalidInput("call predict_proba before explain")
         if self._query is None:
-            raise InvalidInput(f"explain needs the units' {self._space_kind}, as given to fit: pass them to predict_proba")
+            raise InvalidInput(
+                f"explain needs the units' {self._space_kind}, as given to fit: pass them to predict_proba"
+            )
         if not 0 <= i < self._last_proba.shape[0]:
             raise InvalidInput(f"unit {i} is not among the {self._last_proba.shape[0]} predicted units")
         j = int(self._last_proba[i].argmax()) if code is None else self._column(code)
@@ -516,7 +518,11 @@ class KNNSuggester(_Base):
         for start in range(0, q.shape[0], 1024):  # bounded memory: 1024 x n_train similarities at a time
             sims = q[start : start + 1024] @ self._train.T
             sims = sims.toarray() if sparse.issparse(sims) else np.asarray(sims)
-            nn = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n_train else np.tile(np.arange(n_train), (sims.shape[0], 1))
+            nn = (
+                np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                if k < n_train
+                else np.tile(np.arange(n_train), (sims.shape[0], 1))
+            )
             s = np.take_along_axis(sims, nn, axis=1).astype(np.float64)
             w = 1.0 / np.maximum(1.0 - s, float(self.params["min_distance"]))
             votes = np.einsum("ij,ijk->ik", w, self._y[nn])
@@ -533,11 +539,17 @@ class LogRegSuggester(_Base):
     (multi-label). ``C="auto"`` and / or ``class_weight="auto"`` choose them from
     :data:`C_GRID` x :data:`CLASS_WEIGHTS` by 3-fold cross-validation on the coded
     units (Cohen's kappa of the predictions; ``default_C`` and no weighting when
-    there are under 30 coded units). With ``warm_start`` a refit on the same
-    features and codes starts from the last weights and curvature pairs, keeps
-    the chosen settings and stops after at most ``refit_max_iter`` iterations
-    (an accept / reject moves the optimum very little; each refit continues
-    towards the current optimum, so nothing drifts; a new model refits fully).
+    there are under 30 coded units). The search runs on the first fit only;
+    later fits keep its choice (make a new model to search again).
+
+    With ``warm_start``, a refit starts from the last weights (and L-BFGS
+    curvature pairs) and stops after at most ``refit_max_iter`` iterations: an
+    accept / reject moves the optimum very little, and each refit continues
+    towards the current optimum, so nothing drifts (a new model fits fully).
+    That needs the same feature columns, i.e. embeddings and / or TF-IDF rows
+    passed as ``tfidf=`` from one :class:`TextFeatures` of the whole corpus
+    (see :func:`corpus_features`); with texts alone each fit has its own
+    vocabulary and fits from scratch.
     """
 
     def __init__(
@@ -582,7 +594,9 @@ class LogRegSuggester(_Base):
         self.class_weight_: str | None = None
         self.n_iter_: int = 0
         self._theta: np.ndarray | None = None
-        self._shape_key: tuple[Any, ...] | None = None
+        self._active_cols = np.zeros(0, dtype=np.int64)
+        self._dims: tuple[int, ...] = ()
+        self._fitted_codes: tuple[Hashable, ...] = ()
         self._history: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
 
     # -- fitting
@@ -595,26 +609,34 @@ class LogRegSuggester(_Base):
         codes: Sequence[Hashable] | None = None,
         tfidf: sparse.csr_matrix | None = None,
     ) -> LogRegSuggester:
-        """Fit on the coded units; "auto" settings by internal CV (on the first fit only, when warm)."""
+        """Fit on the coded units (warm when possible); "auto" settings by internal CV on the first fit."""
         lab = as_labels(labels, codes)
         blocks, space = self._blocks(texts, embeddings, tfidf, fit=True)
         if blocks[0].shape[0] != lab.y.shape[0]:
             raise InvalidInput("labels and units differ in number")
-        self.codes, self.multilabel, self._y, self._space = lab.codes, lab.multilabel, lab.y, space
+        was_multilabel, self.multilabel = self.multilabel, lab.multilabel
         active = self._active(lab.y)
-        self._active_cols = active
-        key = (tuple(b.shape[1] for b in blocks), tuple(active.tolist()), lab.multilabel)
-        warm = bool(self.params["warm_start"]) and self._theta is not None and key == self._shape_key
-        if not (warm and self.C_ is not None):
+        dims = tuple(b.shape[1] for b in blocks)
+        # a warm start needs the same feature columns: fixed TF-IDF rows (tfidf=) or none
+        same_features = (not self.uses_tfidf or tfidf is not None) and dims == self._dims
+        warm = bool(self.params["warm_start"]) and self._theta is not None and same_features
+        warm = warm and lab.multilabel == was_multilabel and lab.codes == self._fitted_codes
+        if self.C_ is None:
             self.C_, self.class_weight_ = self._choose(blocks, lab.y)
-        init = self._theta if warm else None
-        if not warm:
+        init, cap = None, None
+        if warm and self._theta is not None:
+            if np.array_equal(active, self._active_cols):
+                init, cap = self._theta, int(self.params["refit_max_iter"])
+            else:  # a code gained its first example or lost its last: carry the others over, fit fully
+                init = _remap(self._theta, dims, self._active_cols, active)
+                self._history = ([], [])
+        else:
             self._history = ([], [])
-        cap = int(self.params["refit_max_iter"]) if warm else None
+        self.codes, self._y, self._space = lab.codes, lab.y, space
         self._theta, self.n_iter_ = self._solve(
             blocks, lab.y, active, self.C_, self.class_weight_, init, cap, self._history
         )
-        self._shape_key = key
+        self._active_cols, self._dims, self._fitted_codes = active, dims, lab.codes
         return self
 
     def _active(self, y: np.ndarray) -> np.ndarray:
@@ -723,6 +745,20 @@ class LogRegSuggester(_Base):
         if self.multilabel:  # codes every coded unit carries
             proba[:, self._y.all(axis=0)] = 1.0
         return self._remember(space, proba)
+
+
+def _remap(theta: np.ndarray, dims: Sequence[int], old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Parameters laid out for the ``new`` active codes: the shared codes' columns kept, new ones 0."""
+    keep_old = np.flatnonzero(np.isin(old, new))
+    keep_new = np.searchsorted(new, old[keep_old])
+    out, at_old = [], 0
+    for d in (*dims, 1):  # each block's (d, k) weights, then the (1, k) intercepts
+        block_old = theta[at_old : at_old + d * old.size].reshape(d, old.size)
+        block_new = np.zeros((d, new.size))
+        block_new[:, keep_new] = block_old[:, keep_old]
+        out.append(block_new.ravel())
+        at_old += d * old.size
+    return np.concatenate(out)
 
 
 def _sample_weight(y: np.ndarray, class_weight: str | None, multilabel: bool) -> np.ndarray:
@@ -906,18 +942,18 @@ def make(method: str, **params: Any) -> Suggester:
 
 
 __all__ = [
-    "C_GRID",
     "CLASS_WEIGHTS",
+    "C_GRID",
     "DEFAULT_METHOD",
     "DEFINITION_CENTER",
     "DEFINITION_SCALE",
+    "METHODS",
+    "NEEDS_EMBEDDINGS",
+    "TFIDF_DEFAULTS",
     "KNNSuggester",
     "Labels",
     "LogRegSuggester",
-    "METHODS",
-    "NEEDS_EMBEDDINGS",
     "Suggester",
-    "TFIDF_DEFAULTS",
     "TextFeatures",
     "as_labels",
     "corpus_features",

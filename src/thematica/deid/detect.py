@@ -202,6 +202,7 @@ def _detect(text: str, known: Iterable[tuple[str, str]], allow: Iterable[str], s
             scan.out.append(Candidate(m.start, m.end, m.text, m.key, "register", 0.5 if lower_word else 1.0))
     scan.out.extend(find_patterns(text))
     scan.scan()
+    scan.echo_unknown()
     scan.gazetteer()
     scan.echo_names()
     scan.echo_places()

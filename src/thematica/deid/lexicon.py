@@ -300,11 +300,17 @@ def uk_places() -> tuple[str, ...]:
     return tuple(line.strip() for line in _load("uk_places.txt").splitlines() if line.strip())
 
 
+@lru_cache(maxsize=1)
+def place_keys() -> frozenset[str]:
+    """Normal forms of the one-word gazetteer places ("skegness")."""
+    return frozenset(normalise_token(p) for p in uk_places() if " " not in p)
+
+
 __all__ = [
     "ABBREVIATIONS", "CONNECTORS", "DETERMINERS", "EMPLOYER_CUES", "GENERIC", "HOLIDAYS", "LOWER_AFTER",
     "LOWER_AMBIGUOUS", "LOWER_BEFORE", "MONTHS", "NAME_IS", "NICK_PREFIXES", "NOT_NAMES", "NUMBERED_CUES",
     "OPENERS", "ORG_AMBIGUOUS", "ORG_NAMES", "PARTICLES", "PERSONISH_CUES", "PLACE_CUES", "PLACE_PREFIXES",
     "PLACE_PREPS", "PLACE_STARTS", "PRONOUNS", "SHOPS", "STOPWORDS", "STREET_CUES", "STRONG_PERSON_CUES",
     "TITLES", "VERB_CUES", "WEAK_PERSON_CUES", "WEEKDAYS", "CommonWords", "common_words", "first_names",
-    "surnames", "uk_places", "wordlike", "world_terms",
+    "place_keys", "surnames", "uk_places", "wordlike", "world_terms",
 ]

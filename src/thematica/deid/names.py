@@ -6,7 +6,7 @@ import re
 
 from . import lexicon as lx
 from .matcher import FuzzyIndex, normalise_token
-from .tokens import ScanBase
+from .unknown import UnknownNameRules
 
 _STRONG_VERBS = lx.VERB_CUES - lx._words("is was has had will would could just really always never actually and")
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
@@ -14,11 +14,13 @@ _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 _NICKNAME = re.compile(r"[a-z]{1,5}(?:o|y|ie|a|z|zza|ey|sy)")
 #: Titles after which a lower-case surname that is also a word is still a name ("mrs brown").
 _FORMAL_TITLES = lx._words("mr mrs ms miss mx dr prof")
+#: Strong cues after which a capitalised ordinary word may still be no name ("a group called Hope").
+_NAMING_CUES = lx._words("called named nickname nicknamed")
 #: Titles that stay titles in lower case ("dr patel", "auntie jo"; not "nurse mode").
 _LOWER_TITLES = _FORMAL_TITLES | lx._words("auntie aunty aunt uncle nan nanna nana grandad grandpa grandma gran granny")
 
 
-class NameRules(ScanBase):
+class NameRules(UnknownNameRules):
     """The person rules of a detection pass."""
 
     def titled_name(self, i: int) -> bool:
@@ -141,11 +143,16 @@ class NameRules(ScanBase):
             return  # other acronyms: CBT, CMHT ...
         plain = [k for k in seg if toks[k].key not in common and not toks[k].upper]
         if not plain or t0.key in lx.NOT_NAMES:
+            if cue == "strong" and len(seg) == 1 and not t0.start and t0.key not in lx.NOT_NAMES and \
+                    t0.key not in self.world and t0.key not in lx.STOPWORDS and prev not in _NAMING_CUES:
+                self.add(seg[0], seg[0], "person", "name_cue", 0.55)  # "my sister Memory"
             return
         if cue == "strong":
             named = toks[seg[0] - 1].key in ("called", "named")
             cat = "other" if named and t0.key not in sur and t0.key not in first else "person"
             self.add(seg[0], seg[-1], cat, "name_cue", 0.75)
+            return
+        if self.unknown_name(seg):
             return
         if t0.start and not self.verb_follows(seg[-1], label=False) and not self.name_and_follows(seg[-1]):
             return

@@ -25,7 +25,8 @@ from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .deid import ApplyReport, FlaggedSegment, QueueEntry, ScanReport
 from .disclosure import OutputCheck
-from .assist import ASSIST_CODER, AssistMixin, SimilarPassage, SuggestionView, SuggestReport
+from .assist import ASSIST_CODER, SimilarPassage, SuggestionView, SuggestReport
+from .suggest import SuggestMixin
 from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
 from .themes import theme_tree
 
@@ -33,7 +34,7 @@ from .themes import theme_tree
 FORMAT = "thematica-project/1"
 
 
-class Project(AssistMixin):
+class Project(SuggestMixin):
     """An open thematica project (see the package docstring)."""
 
     def __repr__(self) -> str:

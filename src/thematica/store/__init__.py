@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy.engine import Engine
 
@@ -65,7 +65,7 @@ class Store:
     def compact(self) -> None:
         """Rewrite the file so that nothing deleted survives in free pages, and empty the WAL."""
         with self.engine.connect() as conn:
-            raw = conn.connection.driver_connection
+            raw: Any = conn.connection.driver_connection
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             raw.execute("VACUUM")
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

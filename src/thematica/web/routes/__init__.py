@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import (
+    assist,
     codebook,
     coders,
     coding,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     deid.router,
     journal.router,
     reports.router,
+    assist.router,
 ]

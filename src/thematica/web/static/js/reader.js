@@ -4,6 +4,7 @@ import { api, attempt, el, flash } from "./api.js";
 import { Picker } from "./picker.js";
 import { below, mark, place, textMap } from "./reader-text.js";
 import { drawStripes } from "./reader-stripes.js";
+import { readerAssist } from "./assist.js";
 
 const reader = document.getElementById("reader");
 const text = document.getElementById("transcript");
@@ -297,5 +298,8 @@ $("memo-form").addEventListener("submit", async (event) => {
     el("header", {}, `${memo.created_at} · ${memo.author} · phase ${memo.phase}`), el("p", {}, memo.text)));
   box.value = "";
 });
+
+// -- local assistance (similar passages, code suggestions): optional, in assist.js ----------------------------
+readerAssist({ sourceId, rangeFor, selected, refresh, openSegment: () => state.open, pickerOpen: () => picker.isOpen() });
 
 refresh();

@@ -1,9 +1,11 @@
 // The themes board: drag codes between the pool and themes, create, define, merge, delete, review.
 import { api, attempt, el, flash } from "./api.js";
 import { paintSwatches, reloadWith, showStoredFlash } from "./pages.js";
+import { themesAssist } from "./assist.js";
 
 showStoredFlash();
 paintSwatches();
+themesAssist();  // "Suggest groupings" (optional local assistance)
 
 async function change(action, message) {
   const result = await attempt(action);
