@@ -32,14 +32,22 @@ def main() -> None:
     parser.add_argument("--m", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="Keep the embedded project in this folder and reuse it on the next run.")
     args = parser.parse_args()
     corpus = args.corpus or Path(tempfile.gettempdir()) / f"thematica-corpus_n{args.n}_m{args.m}_s{args.seed}"
     make_corpus(args.n, args.m, args.seed, corpus)
     files = sorted((corpus / "docs").glob("*.txt"))[: args.n]
     out: dict[str, object] = {"sources": len(files)}
     with tempfile.TemporaryDirectory() as tmp:
-        project = thematica.init_project(Path(tmp) / "bench")
-        project.import_files(files)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        existing = folder / "bench.thematica"
+        if existing.exists():
+            project = thematica.open_project(existing)
+        else:
+            project = thematica.init_project(existing)
+            project.import_files(files)
         out["passages"] = len(project.assist_units("passage"))
         t0 = time.perf_counter()
         project.embed_units("passage")

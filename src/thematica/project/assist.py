@@ -87,6 +87,17 @@ class SuggestReport:
 
 
 @dataclass
+class _UnitIndex:
+    """Units of one kind in memory: (source, start, end) keys, unit vectors, speaker per unit, participant speech."""
+
+    stamp: tuple[Any, ...]
+    keys: np.ndarray
+    matrix: np.ndarray
+    who: np.ndarray
+    speech: np.ndarray
+
+
+@dataclass
 class CodingUnits:
     """Sentences of participants' speech as units for learning: keys, texts, vectors and the coder's codes."""
 
@@ -161,30 +172,66 @@ class AssistMixin(GuardedOutputsMixin):
         return len(todo)
 
     def _vectors(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """The cached (keys, matrix) of ``kind``, embedding what is missing first; kept in memory until they change."""
+        """The cached (keys, matrix) of ``kind``, embedding what is missing first."""
+        index = self._unit_index(kind)
+        return index.keys, index.matrix
+
+    def _unit_index(self, kind: str) -> _UnitIndex:
+        """Keys, vectors and speakers of the units of ``kind``, kept in memory until units or vectors change.
+
+        Coding, memos and the like do not touch it: only an import, a
+        de-identification or new vectors do (the stamp counts them).
+        """
         from ..assist.embedding import DIM, load_embedder
 
         model = load_embedder().model_id
-        with self._read() as r:
-            stamp = r.conn.exec_driver_sql(
-                "SELECT count(*), coalesce(max(id), 0) FROM embedding WHERE model = ? AND kind = ?", (model, kind)
-            ).one()
-            epoch = r.epoch()
         memo: dict[str, Any] = getattr(self, "_vector_memo", {})
         found = memo.get(kind)
-        if found is not None and found[0] == (tuple(stamp), epoch):
-            return found[1], found[2]
+        if found is not None and found.stamp == self._unit_stamp(model, kind):
+            return found  # type: ignore[no-any-return]
         self.embed_units(kind)
+        stamp = self._unit_stamp(model, kind)
         with self._read() as r:
             keys, matrix = store.vectors(r.conn, model, kind, DIM)
-            stamp = r.conn.exec_driver_sql(
-                "SELECT count(*), coalesce(max(id), 0) FROM embedding WHERE model = ? AND kind = ?", (model, kind)
-            ).one()
-            epoch = r.epoch()
+        who, speech = self._speakers(keys)
+        index = _UnitIndex(stamp, keys, matrix, who, speech)
         memo = getattr(self, "_vector_memo", {})
-        memo[kind] = ((tuple(stamp), epoch), keys, matrix)
+        memo[kind] = index
         self._vector_memo = memo
-        return keys, matrix
+        return index
+
+    def _unit_stamp(self, model: str, kind: str) -> tuple[Any, ...]:
+        with self._read() as r:
+            return tuple(store.unit_stamp(r.conn, model, kind))
+
+    def _speakers(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per unit: the participant speaking in it (-1: none), and whether any participant speaks in it."""
+        who = np.full(len(keys), -1, dtype=np.int64)
+        speech = np.zeros(len(keys), dtype=bool)
+        owners = {s.id: s.participant_id for s in self.sources()}
+        turns: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        with_turns = set()
+        for t in self.turns():
+            with_turns.add(t.source_id)
+            if t.role.value == "participant":
+                turns[t.source_id].append((t.start, t.end, -1 if t.participant_id is None else t.participant_id))
+        for source_id in np.unique(keys[:, 0]) if len(keys) else []:
+            rows = np.flatnonzero(keys[:, 0] == source_id)
+            if int(source_id) not in with_turns:
+                speech[rows] = True
+                who[rows] = owners.get(int(source_id)) or -1
+                continue
+            spans = sorted(turns.get(int(source_id), ()))
+            if not spans:
+                continue
+            starts = np.array([x for x, _, _ in spans])
+            ends = np.array([y for _, y, _ in spans])
+            pids = np.array([p for _, _, p in spans])
+            last = np.searchsorted(starts, keys[rows, 2], side="left") - 1
+            hit = (last >= 0) & (ends[np.maximum(last, 0)] > keys[rows, 1])
+            speech[rows] = hit
+            who[rows] = np.where(hit, pids[np.maximum(last, 0)], -1)
+        return who, speech
 
     # -- similar passages ----------------------------------------------------------------------
     def similar(
@@ -214,7 +261,8 @@ class AssistMixin(GuardedOutputsMixin):
         from ..assist.embedding import load_embedder
 
         embedder = load_embedder()
-        keys, matrix = self._vectors("passage")
+        index = self._unit_index("passage")
+        keys, matrix = index.keys, index.matrix
         if not len(keys):
             return []
         own: list[tuple[int, int, int]] = []
@@ -240,10 +288,8 @@ class AssistMixin(GuardedOutputsMixin):
         else:
             raise InvalidInput("give a query text, a selection, a segment or a code")
         if code is not None:
-            with self._read() as r:
-                coded = {(s.source_id, s.start, s.end) for s in r.segments(code_ids=[code_id])}
-            rows = [i for i, k in enumerate(map(tuple, keys.tolist())) if any(_overlaps(k, c) for c in coded)]
-            qvec = matrix[rows].mean(axis=0) if rows else embedder.embed([text[:4000]])[0]
+            rows = np.flatnonzero(self._coded_mask(keys, segs))
+            qvec = matrix[rows].mean(axis=0) if len(rows) else embedder.embed([text[:4000]])[0]
         else:
             qvec = embedder.embed([text])[0]
         cosine = matrix @ (qvec / max(float(np.linalg.norm(qvec)), 1e-12))
@@ -251,16 +297,20 @@ class AssistMixin(GuardedOutputsMixin):
         for s, a, b in own:
             keep &= ~((keys[:, 0] == s) & (keys[:, 1] < b) & (keys[:, 2] > a))
         if not include_interviewer:
-            keep &= self._speech_mask(keys)
+            keep &= index.speech
         if exclude_coded:
             keep &= ~self._coded_mask(keys)
         if where:
-            keep &= self._attribute_mask(keys, where)
-        order = [int(i) for i in np.argsort(-cosine) if keep[i]]
+            keep &= self._attribute_mask(index.who, where)
+        scores = np.where(keep, cosine, -np.inf)
+        top = min(int(keep.sum()), max(limit * 10, 200))
+        head = np.argpartition(-scores, top - 1)[:top] if 0 < top < len(scores) else np.flatnonzero(keep)
+        order = [int(i) for i in head[np.argsort(-scores[head])] if keep[i]]
         cos_rank = {i: r for r, i in enumerate(order)}
         text_rank = self._text_ranks(text, keys, keep) if hybrid else {}
-        fused = {i: 1 / (RRF_K + cos_rank[i] + 1) + (1 / (RRF_K + text_rank[i] + 1) if i in text_rank else 0.0)
-                 for i in order[: max(limit * 10, 200)] + list(text_rank)}
+        last = len(order)  # a passage found only by full text ranks after every one the embeddings ranked
+        fused = {i: 1 / (RRF_K + cos_rank.get(i, last) + 1) + (1 / (RRF_K + text_rank[i] + 1) if i in text_rank else 0.0)
+                 for i in order + list(text_rank)}
         best = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))[:limit]
         names = {s.id: s.name for s in self.sources()}
         with self._read() as r:
@@ -272,43 +322,28 @@ class AssistMixin(GuardedOutputsMixin):
             for i in best
         ]
 
-    def _coded_mask(self, keys: np.ndarray) -> np.ndarray:
-        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for seg in self.segments():
-            spans[seg.source_id].append((seg.start, seg.end))
+    def _coded_mask(self, keys: np.ndarray, segments: Sequence[Any] | None = None) -> np.ndarray:
+        """Units that overlap any segment (of ``segments``, default all; vectorised per source)."""
+        by_source: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for seg in self.segments() if segments is None else segments:
+            by_source[seg.source_id].append((seg.start, seg.end))
         mask = np.zeros(len(keys), dtype=bool)
-        for i, (s, a, b) in enumerate(keys.tolist()):
-            mask[i] = any(x < b and y > a for x, y in spans.get(s, ()))
+        for source_id, spans in by_source.items():
+            rows = np.flatnonzero(keys[:, 0] == source_id)
+            if not len(rows):
+                continue
+            spans.sort()
+            starts = np.array([a for a, _ in spans])
+            reach = np.maximum.accumulate(np.array([b for _, b in spans]))  # furthest end among segments so far
+            last = np.searchsorted(starts, keys[rows, 2], side="left") - 1
+            mask[rows] = (last >= 0) & (reach[np.maximum(last, 0)] > keys[rows, 1])
         return mask
 
-    def _speech_mask(self, keys: np.ndarray) -> np.ndarray:
-        """Passages with some participant speech (every passage of a source without turns)."""
-        turns: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        with_turns = set()
-        for t in self.turns():
-            with_turns.add(t.source_id)
-            if t.role.value == "participant":
-                turns[t.source_id].append((t.start, t.end))
-        mask = np.zeros(len(keys), dtype=bool)
-        for i, (s, a, b) in enumerate(keys.tolist()):
-            mask[i] = s not in with_turns or any(x < b and y > a for x, y in turns.get(s, ()))
-        return mask
-
-    def _attribute_mask(self, keys: np.ndarray, where: Mapping[str, str]) -> np.ndarray:
-        people = {p.id: p for p in self.participants()}
-        ok = {pid for pid, p in people.items()
-              if all(str(p.attributes.get(name, "")).casefold() == str(value).casefold() for name, value in where.items())}
-        sources = {s.id: s.participant_id for s in self.sources()}
-        turns: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
-        for t in self.turns():
-            turns[t.source_id].append((t.start, t.end, t.participant_id))
-        mask = np.zeros(len(keys), dtype=bool)
-        for i, (s, a, b) in enumerate(keys.tolist()):
-            if turns.get(s):
-                mask[i] = any(pid in ok for x, y, pid in turns[s] if x < b and y > a)
-            else:
-                mask[i] = sources.get(s) in ok
-        return mask
+    def _attribute_mask(self, who: np.ndarray, where: Mapping[str, str]) -> np.ndarray:
+        """Units spoken by participants with all these attribute values."""
+        ok = [p.id for p in self.participants()
+              if all(str(p.attributes.get(name, "")).casefold() == str(value).casefold() for name, value in where.items())]
+        return np.isin(who, np.array(ok, dtype=np.int64))
 
     def _text_ranks(self, text: str, keys: np.ndarray, keep: np.ndarray) -> dict[int, int]:
         """Full-text rank of each kept passage for the query's most telling words (OR), best first."""

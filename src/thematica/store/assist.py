@@ -48,6 +48,21 @@ def cached_units(conn: Connection, model: str, kind: str) -> dict[tuple[int, int
     return {(r.source_id, r.start, r.end): (r.id, r.text_sha) for r in rows}
 
 
+def unit_stamp(conn: Connection, model: str, kind: str) -> tuple[Any, ...]:
+    """What changes when units or their vectors change: cached vectors, passages, turns, de-identification."""
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM embedding WHERE model = ? AND kind = ?),"
+        " (SELECT coalesce(max(id), 0) FROM embedding WHERE model = ? AND kind = ?),"
+        " (SELECT count(*) FROM passage), (SELECT coalesce(max(id), 0) FROM passage),"
+        " (SELECT count(*) FROM turn), (SELECT coalesce(max(deidentified_at), '') FROM source),"
+        " (SELECT count(*) FROM source)",
+        (model, kind, model, kind),
+    ).one()
+    if kind == "segment":  # coded spans change with every coding
+        row = (*row, *conn.exec_driver_sql("SELECT count(*), coalesce(max(id), 0) FROM segment").one())
+    return tuple(row)
+
+
 def vectors(conn: Connection, model: str, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """(n, 3) int64 array of (source, start, end) and the (n, dim) float32 matrix, in text order."""
     raw: Any = conn.connection.driver_connection
