@@ -154,6 +154,16 @@ def test_accepting_makes_the_researchers_coding_and_keeps_provenance(study: Proj
     assert "proposed by thematica's local assistant (all-MiniLM-L6-v2 (int8 ONNX), sha256 8199be6f699a" in report
 
 
+def test_a_blind_coder_cannot_use_suggestions_learned_from_others(study: Project) -> None:
+    study.add_coder("Blind B", blind=True)
+    blind = thematica.open_project(study.path, actor="Blind B")
+    with pytest.raises(InvalidInput, match="blind"):
+        blind.suggestions()
+    with pytest.raises(InvalidInput, match="blind"):
+        blind.suggest_codes()
+    blind.close()
+
+
 def test_undo_takes_back_a_suggestion_run(study: Project) -> None:
     study.suggest_codes(method="lr-emb")
     assert study.log()[0].operation == "assist.suggest"

@@ -17,7 +17,12 @@
    "me and dan", "then kemi said"; or a name written as one elsewhere in the
    text; in a text with almost no capitals, any first name), ``proper_noun`` (a
    capitalised word inside a sentence in no list and never written in lower
-   case);
+   case), ``namelike`` (a capitalised word in no list whose letters look like a
+   name, :mod:`thematica.deid.unknown`: inside a sentence; at a sentence start
+   only with a name-ish continuation; two such words as one full name),
+   ``echo`` (such a word at a sentence start that is capitalised inside a
+   sentence elsewhere); ``name_cue`` also takes an ordinary word right after a
+   relation ("my sister Memory");
 4. places and organisations (:mod:`thematica.deid.places`): ``place_cue``
    (capitalised words with Ward, Hospital, Road, Centre, Trust, Housing, FC ...,
    with a house number before a street; "Ward 7"; "University of X"),

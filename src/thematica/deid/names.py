@@ -16,6 +16,8 @@ _NICKNAME = re.compile(r"[a-z]{1,5}(?:o|y|ie|a|z|zza|ey|sy)")
 _FORMAL_TITLES = lx._words("mr mrs ms miss mx dr prof")
 #: Strong cues after which a capitalised ordinary word may still be no name ("a group called Hope").
 _NAMING_CUES = lx._words("called named nickname nicknamed")
+#: Words before a language name that is also a first name ("we speak Shona").
+_LANGUAGE_VERBS = lx._words("speak speaks spoke speaking learn learns learning learnt learned teach teaches taught")
 #: Titles that stay titles in lower case ("dr patel", "auntie jo"; not "nurse mode").
 _LOWER_TITLES = _FORMAL_TITLES | lx._words("auntie aunty aunt uncle nan nanna nana grandad grandpa grandma gran granny")
 
@@ -111,8 +113,9 @@ class NameRules(UnknownNameRules):
         if len(seg) == 1 and _ACRONYM_PLURAL.fullmatch(t0.raw):
             return  # "TAs", "GPs"
         prev = toks[seg[0] - 1].key if seg[0] > 0 else ""
-        if t0.key in self.world and (t0.key not in first or prev in lx.PLACE_PREPS or len(seg) == 1 and t0.start):
-            return  # "Jamaica", "Cantonese"; but "Jordan said"
+        if t0.key in self.world and (t0.key not in first or prev in lx.PLACE_PREPS or prev in _LANGUAGE_VERBS
+                                     or len(seg) == 1 and t0.start):
+            return  # "Jamaica", "Cantonese", "we speak Shona"; but "Jordan said"
         cue = self.cue_before(seg[0])
         t1 = toks[seg[1]] if len(seg) > 1 else None
         surname_next = t1 is not None and t0.e == t0.end and t1.key not in lx.NOT_NAMES and (
@@ -143,7 +146,8 @@ class NameRules(UnknownNameRules):
             return  # other acronyms: CBT, CMHT ...
         plain = [k for k in seg if toks[k].key not in common and not toks[k].upper]
         if not plain or t0.key in lx.NOT_NAMES:
-            if cue == "strong" and len(seg) == 1 and not t0.start and t0.key not in lx.NOT_NAMES and \
+            if cue == "strong" and len(seg) == 1 and not t0.start and t0.raw.isalpha() and len(t0.raw) > 2 and \
+                    self.text[toks[seg[0] - 1].end : t0.s] == " " and t0.key not in lx.NOT_NAMES and \
                     t0.key not in self.world and t0.key not in lx.STOPWORDS and prev not in _NAMING_CUES:
                 self.add(seg[0], seg[0], "person", "name_cue", 0.55)  # "my sister Memory"
             return
@@ -185,7 +189,7 @@ class NameRules(UnknownNameRules):
     def echo_names(self) -> None:
         """A word taken for a name once is one everywhere it is capitalised ("Grace was ...")."""
         keys = {normalise_token(c.text) for c in self.out
-                if c.category == "person" and c.confidence >= 0.6 and " " not in c.text}
+                if c.category == "person" and c.confidence >= 0.6 and " " not in c.text and c.detector != "namelike"}
         keys = {k for k in keys if (k in self.first or k not in self.common)
                 and k not in lx.MONTHS and k not in lx.NOT_NAMES and k not in self.world}
         if not keys:
@@ -263,6 +267,7 @@ class NameRules(UnknownNameRules):
         """Words one edit away from a register person term ("Sarrah", "Jonse")."""
         index = FuzzyIndex(targets)
         near: dict[str, list[str]] = {}
+        spans: set[tuple[int, int]] = set()
         for i, t in enumerate(self.toks):
             key = t.key
             if len(key) < 4 or key in exact or key in self.common or not key.isalpha():
@@ -272,6 +277,10 @@ class NameRules(UnknownNameRules):
             terms = near[key]
             if terms and (t.cap or any(term[0] == key[0] for term in terms)):
                 self.add(i, i, "person", "fuzzy", 0.5 if t.cap else 0.35)
+                spans.add((t.s, t.e))
+        if spans:  # a near miss of a register name says more than the look of the word
+            self.out = [c for c in self.out if (c.start, c.end) not in spans
+                        or c.detector not in ("namelike", "proper_noun", "echo")]
 
 
 __all__ = ["NameRules"]

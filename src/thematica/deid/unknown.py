@@ -17,6 +17,7 @@ the gazetteer, acronyms, months or weekdays) is *unknown*. Its name-likeness
 from __future__ import annotations
 
 import math
+import re
 
 from . import lexicon as lx
 from .namelike import name_likeness
@@ -32,6 +33,8 @@ _CONTINUE_VERBS = (lx.VERB_CUES | lx._words("plays played lives lived says")) - 
 _AND_PERSON = lx._words("i me his her")
 #: Words that start a clause after a comma or a dash ("Paulauskas, that was ...", "Munya - that's ...").
 _CLAUSE = lx._words("that this he she they who i we you bless my his her our their everyone everybody")
+#: How a name is capitalised: "Tendai", "McAllister", "DeShawn", "Okafor-Adeyemi"; not "LRi", "ImmedIetley".
+_NAME_CASE = re.compile(r"(?:Mc|Mac|De|Di|Da|La|Le)?[A-Z][a-z\u00df-\u024f]+(?:-[A-Z][a-z\u00df-\u024f]+)*")
 
 
 def _logit(p: float) -> float:
@@ -48,7 +51,9 @@ class UnknownNameRules(ScanBase):
         key = t.key
         if not t.cap or t.upper or t.label or len(key) < 2 or not key.replace("-", "").isalpha():
             return False
-        return key not in self.first and key not in self.sur and key not in self.common and \
+        if not t.raw[1:].islower() and not _NAME_CASE.fullmatch(t.raw):
+            return False
+        return key not in lx.TITLES and key not in lx.ABBREVIATIONS and key not in self.first and key not in self.sur and key not in self.common and \
             key not in self.world and key not in lx.NOT_NAMES and key not in lx.place_keys() and \
             key not in self.lower_keys and not lx.wordlike(key)
 
@@ -116,12 +121,13 @@ class UnknownNameRules(ScanBase):
 
     def echo_unknown(self) -> None:
         """An unknown word taken for a person inside a sentence is one at a sentence start too."""
+        starts = {t.s for t in self.toks if t.sent}
         keys = {c.text.casefold() for c in self.out if c.category == "person" and " " not in c.text
-                and c.detector in ("namelike", "proper_noun")}
+                and c.detector in ("namelike", "proper_noun") and c.start not in starts}
         if not keys:
             return
         for i, t in enumerate(self.toks):
-            if t.sent and t.cap and t.raw.casefold() in keys and self.unknown(i):
+            if t.sent and t.raw.casefold() in keys and self.unknown(i):
                 self.add(i, i, "person", "echo", 0.5)
 
 

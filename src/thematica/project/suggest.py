@@ -53,6 +53,7 @@ class SuggestMixin(AssistMixin):
         the open suggestions and the assistant's earlier coding, in one
         audited change.
         """
+        self._not_blind("use the assistant's suggestions (they are learned from the team's coding)")
         from ..assist import learn
         from ..assist.embedding import load_embedder, provenance
 
@@ -198,6 +199,7 @@ class SuggestMixin(AssistMixin):
 
     def suggestions(self, *, status: str | None = "open", limit: int | None = 50) -> list[SuggestionView]:
         """Suggestions for review, most informative first, with the coded examples that explain each."""
+        self._not_blind("use the assistant's suggestions (they are learned from the team's coding)")
         with self._read() as r:
             items = store.suggestions(r.conn, status=status, limit=limit)
             texts = r.source_texts({s.source_id for s in items})
@@ -216,6 +218,7 @@ class SuggestMixin(AssistMixin):
 
         Returns the next most informative open suggestion (after the refit), if any.
         """
+        self._not_blind("use the assistant's suggestions (they are learned from the team's coding)")
         with self._change("assist.decide") as ch:
             w = ch.writer
             item = store.suggestion(w.conn, suggestion_id)
