@@ -199,6 +199,7 @@ class MiniLMEmbedder:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.enable_profiling = False
+        opts.enable_mem_pattern = False  # shapes change every call: planning for each costs memory, not time
         opts.log_severity_level = 3  # errors only, to stderr; never a log file
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if allow_spinning else "0")
         try:

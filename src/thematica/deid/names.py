@@ -182,6 +182,9 @@ class NameRules(UnknownNameRules):
                 if c.category in ("place", "organisation") and c.confidence >= 0.6 and " " not in c.text
                 and c.detector not in ("register", "postcode", "postcode_district")}
         keys = {k: v for k, v in keys.items() if k.isalpha() and k not in self.common}
+        if keys:  # a word named as a place is no name by its look alone ("Hallbridge is not big")
+            self.out = [c for c in self.out if c.category != "person" or c.detector not in ("namelike", "echo")
+                        or normalise_token(c.text) not in keys]
         for i, t in enumerate(self.toks):
             if t.key in keys and t.cap and not t.label:
                 self.add(i, i, keys[t.key], "echo", 0.55)

@@ -53,8 +53,9 @@ class UnknownNameRules(ScanBase):
             return False
         if not t.raw[1:].islower() and not _NAME_CASE.fullmatch(t.raw):
             return False
-        return key not in lx.TITLES and key not in lx.ABBREVIATIONS and key not in self.first and key not in self.sur and key not in self.common and \
-            key not in self.world and key not in lx.NOT_NAMES and key not in lx.place_keys() and \
+        return key not in self.first and key not in self.sur and key not in self.common and \
+            key not in self.world and key not in lx.NOT_NAMES and key not in lx.TITLES and \
+            key not in lx.ABBREVIATIONS and key not in lx.place_keys() and \
             key not in self.lower_keys and not lx.wordlike(key)
 
     def likeness(self, i: int) -> float:

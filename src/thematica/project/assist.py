@@ -325,8 +325,13 @@ class AssistMixin(GuardedOutputsMixin):
     def _coded_mask(self, keys: np.ndarray, segments: Sequence[Any] | None = None) -> np.ndarray:
         """Units that overlap any segment (of ``segments``, default all; vectorised per source)."""
         by_source: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for seg in self.segments() if segments is None else segments:
-            by_source[seg.source_id].append((seg.start, seg.end))
+        if segments is None:
+            with self._read() as r:
+                spans = store.segment_spans(r.conn, self.visible_coders(None))
+        else:
+            spans = [(seg.source_id, seg.start, seg.end) for seg in segments]
+        for source_id, start, end in spans:
+            by_source[source_id].append((start, end))
         mask = np.zeros(len(keys), dtype=bool)
         for source_id, spans in by_source.items():
             rows = np.flatnonzero(keys[:, 0] == source_id)

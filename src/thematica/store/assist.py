@@ -126,3 +126,11 @@ def segment_provenance(conn: Connection) -> dict[int, dict[str, Any]]:
     t = schema.segment
     rows = conn.execute(select(t.c.id, t.c.provenance).where(t.c.provenance.is_not(None)))
     return {r.id: json.loads(r.provenance) for r in rows}
+
+
+def segment_spans(conn: Connection, coder_ids: Sequence[int] | None) -> list[tuple[int, int, int]]:
+    """(source, start, end) of every segment of live codes (of these coders), as plain tuples."""
+    raw: Any = conn.connection.driver_connection
+    sql = ('SELECT g.source_id, g.start, g."end" FROM segment g JOIN code c ON c.id = g.code_id AND c.deleted = 0'
+           + ("" if coder_ids is None else f" WHERE g.coder_id IN ({','.join('?' * len(coder_ids))})"))
+    return raw.execute(sql, tuple(coder_ids or ())).fetchall()  # type: ignore[no-any-return]
