@@ -111,7 +111,11 @@ def embeddings_for(data: Dataset, cache: Path | None) -> tuple[np.ndarray, dict[
     from thematica.assist.embedding import load_embedder
 
     embedder = load_embedder()
-    info = {"model_id": embedder.model_id, "version": embedder.version, "file_sha256": embedder.file_sha256}
+    info: dict[str, Any] = {
+        "model_id": embedder.model_id,
+        "version": embedder.version,
+        "file_sha256": embedder.file_sha256,
+    }
     key = hashlib.sha256("\x00".join(data.texts).encode() + embedder.file_sha256.encode()).hexdigest()[:16]
     file = cache / f"{data.name}-{key}.npy" if cache is not None else None
     if file is not None and file.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -110,7 +111,10 @@ class Spy:
     log: ClassVar[list[tuple[str, list[str]]]] = []
 
     def __init__(self) -> None:
-        self.name, self.params, self.codes, self.multilabel = "spy", {"spy": True}, (), False
+        self.name = "spy"
+        self.params: dict[str, Any] = {"spy": True}
+        self.codes: tuple[Hashable, ...] = ()
+        self.multilabel = False
 
     def fit(self, texts: Any, embeddings: Any, labels: Any, *, codes: Any = None, tfidf: Any = None) -> Spy:
         self.codes = tuple(codes)

@@ -165,7 +165,7 @@ def test_warm_refit_after_one_change_agrees_with_a_cold_fit(single: tuple[list[s
     texts, emb, labels = single
     features = L.TextFeatures().fit(texts)
     rows = features.transform(texts)
-    model = L.make("lr-both", C=3.0).fit(None, emb[:200], labels[:200], tfidf=rows[:200])
+    model = L.LogRegSuggester("both", C=3.0).fit(None, emb[:200], labels[:200], tfidf=rows[:200])
     changed = list(labels[:201])
     changed[0] = next(c for c in CODES if c != changed[0])  # a rejection recoded, and one unit accepted
     model.fit(None, emb[:201], changed, tfidf=rows[:201])
@@ -204,9 +204,10 @@ def test_precomputed_tfidf_must_be_given_again(single: tuple[list[str], np.ndarr
 
 def test_auto_C_uses_the_grid(single: tuple[list[str], np.ndarray, list[str]]) -> None:
     texts, emb, labels = single
-    model = L.make("lr-emb").fit(texts, emb, labels)
+    model = L.LogRegSuggester("embeddings").fit(texts, emb, labels)
     assert model.params["C"] == "auto" and model.C_ in L.C_GRID
-    tiny = L.make("lr-emb").fit(texts[:12], emb[:12], labels[:12])  # too few units for CV
+    assert model.class_weight_ in L.CLASS_WEIGHTS
+    tiny = L.LogRegSuggester("embeddings").fit(texts[:12], emb[:12], labels[:12])  # too few units for CV
     assert tiny.C_ == tiny.params["default_C"]
 
 

@@ -45,9 +45,9 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MAX_TOKENS = 256
 #: Texts per onnxruntime call; the fastest of 16/32/64/128 on the benchmark (benchmarks/assist_embed.py).
 DEFAULT_BATCH_SIZE = 64
-#: Cap on padded tokens per onnxruntime call: long texts in big batches took >1 GB; at 256
-#: tokens 8 texts a call run as fast per token as 32 (attention dominates), for ~0.2 GB.
-MAX_BATCH_TOKENS = 2048
+#: Cap on padded tokens per onnxruntime call (texts x longest). Long texts in big batches took
+#: over 1 GB; on the NHS benchmark 512 used the least CPU (27 s vs 30 s at 2048) and no extra memory.
+MAX_BATCH_TOKENS = 512
 DIM = 384
 POOLING = "mean over attention mask, then L2 normalise"
 INSTALL_HINT = "pip install 'thematica[assist]'"
