@@ -42,7 +42,7 @@ from thematica.deid.namelike import DATA_FILE, N_MAX, N_MIN, ngrams  # noqa: E40
 
 DATA = ROOT / "src" / "thematica" / "deid" / "data"
 TOKENIZER = ROOT / "src" / "thematica" / "assist" / "data" / "tokenizer.json"
-#: Words to show in the report; none of them is in a training list.
+#: Words to show in the report: names of origins the lists cover thinly, medicines, words of the domain.
 PROBES = ("tendayi kudzanai rufaro anesu nomvula tsitsi vytautas rasa audrius jolanta akihiro yoshiko "
           "kazuki ayumi tomoya gwilym iestyn bleddyn dilwyn llinos sertraline olanzapine quetiapine "
           "fluoxetine mindfulness trampoline spreadsheet toolkit wellbeing onboarding zumba pilates "
