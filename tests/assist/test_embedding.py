@@ -76,7 +76,7 @@ def test_semantic_sanity(emb: Embedder) -> None:
 
 
 def test_unicode_emoji_and_empty_text(emb: Embedder) -> None:
-    texts = ["", "   ", "😀😀😀", "Ça m'a aidé, naïve café", "日本語のテキスト", "\u200b\n\t"]
+    texts = ["", "   ", "😀😀😀", "Ça m'a aidé, naïve café", "日本語のテキスト", "\u200b\n\t", "bad \udcff byte"]
     vecs = emb.embed(texts)
     assert np.isfinite(vecs).all()
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)

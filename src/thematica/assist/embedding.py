@@ -284,13 +284,20 @@ def _batches(ids_list: list[list[int]], batch_size: int, max_tokens: int) -> lis
 
 
 def _checked(texts: Sequence[str]) -> list[str]:
-    """The texts as a list of str, refusing a bare string or non-text items."""
+    """The texts as a list of str, refusing a bare string or non-text items.
+
+    Lone surrogates (from undecodable bytes) become "?", which the tokenizer accepts.
+    """
     if isinstance(texts, (str, bytes)):
         raise InvalidInput("embed() takes a sequence of texts, not a single string.")
     items = list(texts)
     for i, text in enumerate(items):
         if not isinstance(text, str):
             raise InvalidInput(f"Text {i} is a {type(text).__name__}, not a string.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            items[i] = text.encode("utf-8", "replace").decode("utf-8")
     return items
 
 

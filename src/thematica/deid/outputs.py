@@ -54,6 +54,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import InvalidInput
+from ..ingest.xmlsafe import untrusted_parser
 
 #: Most bytes all entries of one zip container (.docx, .xlsx, .qdpx) may inflate to.
 MAX_ZIP_BYTES = 200 * 1024 * 1024
@@ -279,15 +280,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-        remove_pis=True,
-    )
+    return untrusted_parser(keep_comments=True)
 
 
 def _parse_xml(label: str, data: bytes) -> etree._Element:

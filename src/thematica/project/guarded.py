@@ -19,6 +19,7 @@ from ..errors import InvalidInput, OutputBlocked
 from ..interop import tables
 from ..report.data import AttributeSummary
 from .disclosure import DisclosureMixin
+from .reporting import _check_report_formats, _report_folder
 
 
 class GuardedOutputsMixin(DisclosureMixin):
@@ -42,16 +43,10 @@ class GuardedOutputsMixin(DisclosureMixin):
         allow_small_groups: bool = False,
     ) -> list[Path]:
         """Write the findings report (see ``ReportingMixin``), after the identifier and small-group checks."""
-        unknown = sorted(set(formats) - {"docx", "html", "md"})
-        if unknown or not formats:
-            raise InvalidInput(f"report formats are docx, html and md, not {', '.join(unknown) or 'none'}")
+        _check_report_formats(formats)
         if not allow_small_groups:
             self._require_small_cells_reported(self._participant_summaries(), "the report")
-        out = Path(out_dir)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write to {out}: {exc.strerror}") from exc
+        out = _report_folder(out_dir, formats)
         staging = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.checking"
         try:
             written = super().write_report(staging, formats=formats, coder=coder, stem=stem)

@@ -8,7 +8,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import AbstractSet, Any, Sequence
+from typing import AbstractSet, Sequence
 
 from ..errors import InvalidInput
 from ..model import AttributeType, CodeOrigin, Extract, Role, Theme, Turn
@@ -256,14 +256,7 @@ class ReportingMixin(ReliabilityMixin):
         """Write the findings report (DOCX, HTML, Markdown) with its figures into ``out_dir``."""
         from ..report import write_report
 
-        unknown = sorted(set(formats) - {"docx", "html", "md"})
-        if unknown or not formats:
-            raise InvalidInput(f"report formats are docx, html and md, not {', '.join(unknown) or 'none'}")
-        out = Path(out_dir)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write to {out}: {exc.strerror}") from exc
+        out = _report_folder(out_dir, formats)
         report = self.report_input(coder=coder, figures_dir=out / f"{stem}-figures")
         return write_report(report, out, formats=tuple(formats), stem=stem)
 
@@ -274,6 +267,23 @@ class ReportingMixin(ReliabilityMixin):
         themes = self.report_input().themes
         out.parent.mkdir(parents=True, exist_ok=True)
         return figures.thematic_map(themes, out)
+
+
+def _check_report_formats(formats: Sequence[str]) -> None:
+    unknown = sorted(set(formats) - {"docx", "html", "md"})
+    if unknown or not formats:
+        raise InvalidInput(f"report formats are docx, html and md, not {', '.join(unknown) or 'none'}")
+
+
+def _report_folder(out_dir: Path | str, formats: Sequence[str]) -> Path:
+    """The report's folder, made if missing, once the formats are known to be docx, html or md."""
+    _check_report_formats(formats)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write to {out}: {exc.strerror}") from exc
+    return out
 
 
 def representative(extracts: Sequence[Extract], n: int, avoid: AbstractSet[str | None] = frozenset()) -> list[Extract]:

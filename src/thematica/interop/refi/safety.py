@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ...errors import ImportError_
+from ...ingest.xmlsafe import untrusted_parser
 
 #: Most entries a .qdpx may hold.
 MAX_ENTRIES = 10_000
@@ -180,16 +181,7 @@ def read_xml_file(path: Path) -> bytes:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    return untrusted_parser(collect_ids=False)
 
 
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
