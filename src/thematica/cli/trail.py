@@ -112,6 +112,7 @@ def demo(
             print_json({
                 **_plain(summary), "path": str(proj.path), "report": [str(p) for p in reports],
                 "agreement": comparison.sentence(), "disagreements": progress.disagreements,
+                "deidentification": proj.deid_status(),
             })
         else:
             _print_summary(summary, proj.path)
@@ -121,6 +122,12 @@ def demo(
             ])
             console.print(comparison.sentence(), markup=False)
             console.print(f"{progress.disagreements} disagreements between the coders to review: thematica disagreements", markup=False)
+            deid = proj.deid_status()
+            console.print(
+                f"De-identified {deid['deidentified_sources']} transcripts before the write-up: {deid['identifiers']} "
+                "identifiers in the register (thematica deid register list); the report carries pseudonyms only",
+                markup=False,
+            )
             for path in reports:
                 console.print(f"Report: {path}", markup=False)
             console.print(f"\nThe example study is SYNTHETIC. Project: {proj.path}", markup=False)
