@@ -65,7 +65,9 @@ NOT_NAMES = (
         asd cpn cpns tas hca rmn rgn amhp dols mha cpa crht crhtt cmhts gcse gcses nvq btec ba ma msc
         bsc phd pgce dbs hr it tv sms pc dla uc jsa hmrc cv aka asap etc ecg mri ct bame lgbt
         lgbtq lgbtqia ai qr usa eu un who headspace sleepio daylio calmapp spotify fitbit strava duolingo
-        pinterest reddit tinder linkedin discord twitch podcast podcasts"""
+        pinterest reddit tinder linkedin discord twitch podcast podcasts telegram viber wechat weibo
+        kakaotalk imessage facetime messenger threads bluesky hinge bumble grindr uber lyft bolt
+        windrush carnival mash kongers hongkongers"""
     )
     | MONTHS
     | WEEKDAYS
@@ -88,10 +90,35 @@ PLACE_CUES: dict[str, str] = {
         "academy institute fellowship alliance collective club gp mind samaritans nursery primary "
         "transport housing hub united rovers wanderers albion athletic fc afc rfc steelworks works factory "
         "company bakery salon garage pharmacy chemist chemists studio studios gym foodbank pantry kitchen "
-        "tabernacle cathedral ministries mission hospice shed choir circle"
+        "tabernacle cathedral ministries mission hospice shed choir circle recruitment barbers barber "
+        "barbershop wash fm agency consultancy salon carwash"
     ), "organisation"),
 }
 
+#: Words before a name that make it an organisation ("Radio Tamar", "Café Lumen").
+ORG_PREFIXES = _words("radio cafe café")
+#: Cue words that name a place or organisation in lower case after a specific word ("tanner street").
+LOWER_CUES = _words(
+    "street road lane avenue crescent ward housing church chapel mosque rfc fc afc surgery school academy "
+    "hospital clinic estate terrace foundation trust"
+)
+#: Lower-case cues that follow an ordinary word in a place name in an all-lower-case text ("crow lane").
+LOWER_STREET_CUES = _words("street road lane avenue crescent ward")
+#: Words before a cue word that describe rather than name ("the main road", "the back lane").
+LOWER_MODIFIERS = _words(
+    """main high ring back side busy long same next other dual country slip private quiet wrong old new
+    big little small nice local whole primary secondary grammar private public catholic village parish
+    psychiatric general children's mental that this every which what whose one two first last open
+    closed bypass top bottom far near front different nearest other's own usual dirt muddy steep narrow
+    wide straight right left a an the some any no"""
+)
+#: Acronyms of two or three letters that are not a person's initials.
+ACRONYMS = _words(
+    """nhs gp gps ot ots cpn mdt cbt dbt ae uk us usa eu un tv pc ok ai it hr cv mp ma ba ct id pe re
+    dj ip ed ad am pm fm bt ee qr sw se ne nw ni ss rn hca sen sas dla esa pip uc wi fi dvd cd bb
+    gcse ptsd ocd adhd bpd asd mri ecg icu er mh lgbt omg lol tbh idk nb ps vs hq ceo pa sos
+    rip diy jd bnb abc bmw vw"""
+)
 #: Cue words that may be followed by a number or letter ("Ward 7", "Unit B").
 NUMBERED_CUES = _words("ward unit bay block wing villa flat")
 
@@ -111,7 +138,7 @@ GENERIC = _words(
 )
 
 #: Words allowed inside a multi-word proper name, never at its ends.
-CONNECTORS = _words("of the and & for upon de la le du da von van der den di del della dos das bin ibn y")
+CONNECTORS = _words("of the and & for upon de la le du da von van der den di del della dos das bin ibn y dela delos al")
 #: Connectors that belong to a surname ("de Souza", "van Dijk").
 PARTICLES = CONNECTORS - _words("of the and & for upon y")
 
