@@ -38,6 +38,11 @@ def test_lower_case_town_after_preposition() -> None:
     assert _hit(text, "leeds", "place")
 
 
+def test_lower_case_ambiguous_town_after_preposition() -> None:
+    text = _LOWER.format("the estate") + " and then we moved to hull when i was small"
+    assert _hit(text, "hull", "place")
+
+
 def test_lower_case_cue_word_alone_is_not_a_place() -> None:
     text = _LOWER.format("the main road") + " then the big school and the new church"
     assert not any(c.category in ("place", "organisation") for c in detect(text))
@@ -51,6 +56,8 @@ def test_lower_case_cue_word_alone_is_not_a_place() -> None:
     ("The letter was from R. Okonkwo at the office.", "R. Okonkwo"),
     ("My keyworker was Rosario dela Paz for two years.", "Rosario dela Paz"),
     ("I went round with Kes and Dunc after work.", "Dunc"),
+    ("Honestly TJ was the only one who listened.", "TJ"),
+    ("There was a lad called DW on the ward.", "DW"),
 ])
 def test_initials_and_short_nicknames(text: str, span: str) -> None:
     assert _hit(text, span, "person")
@@ -98,10 +105,14 @@ def test_ages_in_age_contexts(text: str, span: str) -> None:
     ("I had a slot on Beacon FM for a bit.", "Beacon FM"),
     ("They played it on Radio Tamar that morning.", "Radio Tamar"),
     ("She went to Oakfield High before college.", "Oakfield High"),
-    ("I went to Mind in Bradford for the group.", "Mind in Bradford"),
 ])
 def test_organisations_with_a_generic_head(text: str, span: str) -> None:
     assert _hit(text, span)
+
+
+def test_charity_and_its_place() -> None:
+    got = found("I went to Mind in Kirkwall for the group.")
+    assert ("Mind", "organisation") in got and ("Kirkwall", "place") in got
 
 
 @pytest.mark.parametrize(("text", "span"), [
@@ -124,6 +135,7 @@ def test_ordinary_word_names_with_cues(text: str, span: str) -> None:
     "We went to Carnival every August.",
     "We used to watch MASH with my dad.",
     "my nan has asthma and my brother has eczema.",
+    "my mum rose early every day.",
 ])
 def test_round3_false_alarms(text: str) -> None:
     assert not any(c in ("person", "place", "organisation") for _, c in found(text))

@@ -1,11 +1,12 @@
 """Detection on annotated interview passages written for the test by people who did not see the detector.
 
-Sets 1 and 2 were used to find failure classes (development sets now); set 3
-was looked at once before the last change; set 4 was evaluated once, after
-it. The floors below are the figures measured then (see docs/deid.md), so a
-change that loses recall fails here. The issue's bar for person names (0.95)
-is met on sets 1 and 2 but not yet on the unseen sets 3 and 4 (0.936, 0.925); all
-identifiers: 0.915 and 0.8998 (494 of 549), against a bar of 0.90.
+Sets 1 and 2 were used to find failure classes (development sets now); sets
+3 and 4 were each evaluated once at first look (person recall 0.929 and
+0.925, all identifiers 0.909 and 0.900) and then used for error analysis;
+set 5 was written during the last round and evaluated once, after it:
+person recall 0.963 and all identifiers 0.935 (the issue's bars: 0.95, 0.90).
+The floors below are the figures measured then, so a change that loses
+recall or precision fails here.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def _evaluate(name: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("name", "person", "overall", "precision"), [
     ("heldout.jsonl", 0.98, 0.97, 0.97),
     ("heldout2.jsonl", 0.97, 0.97, 0.97),
-    ("heldout3.jsonl", 0.93, 0.91, 0.96),
-    ("heldout4.jsonl", 0.92, 0.89, 0.97),
+    ("heldout3.jsonl", 0.93, 0.92, 0.97),
+    ("heldout4.jsonl", 0.92, 0.92, 0.99),
+    ("heldout5.jsonl", 0.95, 0.93, 0.99),
 ])
 def test_recall_and_precision_hold(name: str, person: float, overall: float, precision: float) -> None:
     scores = _evaluate(name)

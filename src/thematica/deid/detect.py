@@ -30,6 +30,10 @@
    X"), ``gazetteer`` (UK towns, districts, counties), ``org_name`` (Mind,
    Samaritans, shops and employers: Asda, Tesco ...), ``place_prep`` (an unknown
    capitalised word or acronym after in/at/from/near);
+   places in lower case by a cue word after one or two specific words ("tanner street",
+   ``place_cue``), "Radio X" and "Café X" (``place_shape``), an initial and a surname
+   ("R. Okonkwo", ``initial``), two-letter initials in a name position ("me and RK", "PJ
+   said", ``initials``; not known acronyms);
 5. ``fuzzy``: a word one edit (Damerau) from a register person term of five or
    more letters ("Sarrah", "Jonse").
 
@@ -146,7 +150,7 @@ class _Scan(NameRules, PlaceRules):
                 if function or (t.start and t.key in self.common and not self.keep_start(run)
                                 and (t.key in lx.OPENERS or not self._named_place(run))
                                 and not (t.key in lx.NICK_PREFIXES and len(run) > 1
-                                         and self.toks[run[1]].key in self.first)):
+                                         and (self.toks[run[1]].key in self.first or self.nick_head(run[1])))):
                     run = run[1:]
                     if run:
                         toks[run[0]].start = False
@@ -209,6 +213,8 @@ def _detect(text: str, known: Iterable[tuple[str, str]], allow: Iterable[str], s
     scan.scan()
     scan.echo_unknown()
     scan.gazetteer()
+    scan.lower_places()
+    scan.initial_surnames()
     scan.echo_names()
     scan.echo_places()
     scan.lower_names()

@@ -67,7 +67,7 @@ NOT_NAMES = (
         lgbtq lgbtqia ai qr usa eu un who headspace sleepio daylio calmapp spotify fitbit strava duolingo
         pinterest reddit tinder linkedin discord twitch podcast podcasts telegram viber wechat weibo
         kakaotalk imessage facetime messenger threads bluesky hinge bumble grindr uber lyft bolt
-        windrush carnival mash kongers hongkongers"""
+        windrush carnival mash kong kongers hongkongers"""
     )
     | MONTHS
     | WEEKDAYS
@@ -334,9 +334,9 @@ def place_keys() -> frozenset[str]:
 
 
 __all__ = [
-    "ABBREVIATIONS", "CONNECTORS", "DETERMINERS", "EMPLOYER_CUES", "GENERIC", "HOLIDAYS", "LOWER_AFTER",
-    "LOWER_AMBIGUOUS", "LOWER_BEFORE", "MONTHS", "NAME_IS", "NICK_PREFIXES", "NOT_NAMES", "NUMBERED_CUES",
-    "OPENERS", "ORG_AMBIGUOUS", "ORG_NAMES", "PARTICLES", "PERSONISH_CUES", "PLACE_CUES", "PLACE_PREFIXES",
+    "ABBREVIATIONS", "ACRONYMS", "CONNECTORS", "DETERMINERS", "EMPLOYER_CUES", "GENERIC", "HOLIDAYS", "LOWER_AFTER",
+    "LOWER_AMBIGUOUS", "LOWER_BEFORE", "LOWER_CUES", "LOWER_MODIFIERS", "LOWER_STREET_CUES", "MONTHS", "NAME_IS", "NICK_PREFIXES", "NOT_NAMES", "NUMBERED_CUES",
+    "OPENERS", "ORG_AMBIGUOUS", "ORG_NAMES", "ORG_PREFIXES", "PARTICLES", "PERSONISH_CUES", "PLACE_CUES", "PLACE_PREFIXES",
     "PLACE_PREPS", "PLACE_STARTS", "PRONOUNS", "SHOPS", "STOPWORDS", "STREET_CUES", "STRONG_PERSON_CUES",
     "TITLES", "VERB_CUES", "WEAK_PERSON_CUES", "WEEKDAYS", "CommonWords", "common_words", "first_names",
     "place_keys", "surnames", "uk_places", "wordlike", "world_terms",

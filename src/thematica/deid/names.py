@@ -18,12 +18,74 @@ _FORMAL_TITLES = lx._words("mr mrs ms miss mx dr prof")
 _NAMING_CUES = lx._words("called named nickname nicknamed")
 #: Words before a language name that is also a first name ("we speak Shona").
 _LANGUAGE_VERBS = lx._words("speak speaks spoke speaking learn learns learning learnt learned teach teaches taught")
+#: Relations after which a lower-case ordinary word is a name ("my niece faith").
+_RELATIONS = lx._words(
+    """sister brother niece nephew cousin daughter son mum mam dad aunt auntie aunty uncle nan gran
+    friend mate wife husband partner girlfriend boyfriend neighbour granddaughter grandson stepdaughter
+    stepson colleague bestie pal""")
+_POSSESSIVES = lx._words("my his her our their your")
+#: Verbs of speech after a lower-case name ("summer said").
+_SPEECH = lx._words("said says told asked rang texted replied reckons reckoned")
+#: Words before a clause-initial name ("and then grace said").
+_CLAUSE_OPENERS = lx._words("and then so but cos because when until til till um er erm yeah oh well like")
+#: Words after a relation and an ordinary word that show the word is a verb ("my mum rose early").
+_VERB_NEXT = lx._words("up early late to from out off over again above through in on at into")
+#: Lower-case ordinary words that are names too rarely, or verbs, for a cue to make them one.
+_NOT_LOWER_NAMES = lx._words("will may can bill rob sue don pat chase grant drew miles mark lance page ray art")
 #: Titles that stay titles in lower case ("dr patel", "auntie jo"; not "nurse mode").
 _LOWER_TITLES = _FORMAL_TITLES | lx._words("auntie aunty aunt uncle nan nanna nana grandad grandpa grandma gran granny")
 
 
 class NameRules(UnknownNameRules):
     """The person rules of a detection pass."""
+
+    def initials(self, i: int) -> bool:
+        """True if token i is a person's initials: two capital letters and no known acronym ("RK")."""
+        t = self.toks[i]
+        return len(t.raw) == 2 and t.raw.isalpha() and t.raw.isupper() and t.key not in lx.ACRONYMS \
+            and t.key not in lx.NOT_NAMES and t.key not in self.world
+
+    def nick_head(self, i: int) -> bool:
+        """True if token i can follow "Big"/"Little" in a nickname ("Big Steve", "Big T", "Big MJ")."""
+        t = self.toks[i]
+        if t.key in self.first and t.key not in self.common:
+            return True
+        return t.raw.isalpha() and t.raw.isupper() and len(t.raw) <= 2 and t.raw != "I" and \
+            t.key not in lx.ACRONYMS and t.key not in lx.NOT_NAMES
+
+    def initial_surnames(self) -> None:
+        """An initial and a surname ("R. Okonkwo", "M Hussain")."""
+        toks, text = self.toks, self.text
+        for i in range(len(toks) - 1):
+            t = toks[i]
+            if len(t.raw) != 1 or not t.raw.isupper() or t.raw == "I" or t.label:
+                continue
+            gap = text[t.end : toks[i + 1].s]
+            n = toks[i + 1]
+            if gap not in (". ", ".") and not (gap == " " and t.raw != "A"):
+                continue
+            if not n.cap or n.upper or not n.raw.isalpha() or len(n.raw) < 3 or n.key in self.common or \
+                    n.key in lx.NOT_NAMES or n.key in self.world or n.key in lx.place_keys():
+                continue
+            if n.key in self.sur or n.key in self.first or self.unknown(i + 1) and self.likeness(i + 1) >= 0.5:
+                self.add(i, i + 1, "person", "initial", 0.7)
+
+    def lower_ambiguous(self, i: int) -> bool:
+        """A lower-case first name that is also an ordinary word, with a strong name cue:
+        "my niece faith", "summer said", "me and rose", "rose and me"."""
+        toks = self.toks
+        t = toks[i]
+        key, pk, nk = t.key, self.key_at(i - 1), self.key_at(i + 1)
+        if key not in self.first or key in _NOT_LOWER_NAMES or len(key) < 3 or t.label or not t.raw.isalpha():
+            return False
+        before, after = self.near(i - 1, i), self.near(i, i + 1)
+        if before and pk in _RELATIONS and self.key_at(i - 2) in _POSSESSIVES and self.near(i - 2, i - 1):
+            return nk not in _VERB_NEXT  # not "my mum rose early"
+        if before and pk == "and" and self.key_at(i - 2) == "me" and self.near(i - 2, i - 1):
+            return True
+        if after and nk == "and" and self.key_at(i + 2) in ("me", "i") and self.near(i + 1, i + 2):
+            return True
+        return after and nk in _SPEECH and (i == 0 or toks[i].sent or before and pk in _CLAUSE_OPENERS)
 
     def titled_name(self, i: int) -> bool:
         """True if token i can be a name after a title ("Dr Okafor", "Sister Marcia")."""
@@ -97,8 +159,12 @@ class NameRules(UnknownNameRules):
         """Classify a run of capitalised words that names no place: a person, or 'other'."""
         toks, first, sur, common = self.toks, self.first, self.sur, self.common
         t0 = toks[seg[0]]
-        if (not titled and len(seg) > 1 and t0.key in lx.NICK_PREFIXES and toks[seg[1]].key in first
-                and toks[seg[1]].key not in common):
+        if not titled and len(seg) == 1 and t0.key in _FORMAL_TITLES:
+            return  # a title alone: "Mr"
+        if not titled and len(seg) > 1 and t0.key in first and toks[seg[1]].key in lx.NOT_NAMES and \
+                toks[seg[1]].key not in lx.MONTHS and toks[seg[1]].key not in lx.WEEKDAYS:
+            return  # "Hong Kongers"
+        if (not titled and len(seg) > 1 and t0.key in lx.NICK_PREFIXES and self.nick_head(seg[1])):
             self.add(seg[0], seg[1], "person", "nickname", 0.75)  # "Big Steve"
             return
         while len(seg) > 1 and not titled and toks[seg[0]].key in common and toks[seg[0]].key not in first:
@@ -140,6 +206,12 @@ class NameRules(UnknownNameRules):
             return
         if prev == "the" and seg[0] > 1:
             prev = toks[seg[0] - 2].key  # "at the Kingsmill"
+        if t0.upper and len(seg) == 1 and self.initials(seg[0]) and (
+                cue is not None and prev not in lx.PLACE_PREPS or prev in _NAMING_CUES
+                or self.verb_follows(seg[0], label=False) or self.key_at(seg[0] + 1) in ("is", "was")
+                and self.near(seg[0], seg[0] + 1) or self.name_and_follows(seg[0])):
+            self.add(seg[0], seg[0], "person", "initials", 0.55)  # "me and RK", "PJ said"
+            return
         if t0.upper and len(seg) == 1:
             if prev in lx.PLACE_PREPS and t0.key not in common and 2 < len(t0.raw) < 7 and t0.raw.isalpha():
                 self.add(seg[0], seg[0], "place", "place_prep", 0.4)  # "at the QMC"
@@ -223,6 +295,8 @@ class NameRules(UnknownNameRules):
                  and c.confidence >= 0.4 and c.text[:1].isupper()}
         for i, t in enumerate(toks):
             if not self._lower_ok(i):
+                if t.raw.islower() and t.key in lx.LOWER_AMBIGUOUS and self.lower_ambiguous(i):
+                    self.add(i, i, "person", "name_cue", 0.5)
                 continue
             key, pk = t.key, self.key_at(i - 1)
             before = self.near(i - 1, i)

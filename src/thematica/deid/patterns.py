@@ -214,6 +214,11 @@ RULES: tuple[Rule, ...] = (
          re.compile(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"), anchor="digit"),
     Rule("reference", "id", 0.6,
          re.compile(r"\b(?=[A-Z]*\d)(?=(?:[A-Z]*\d){4})(?=\d*[A-Z])[A-Z\d]{6,14}\b"), anchor="digit"),
+    Rule("reference", "id", 0.65,
+         re.compile(r"(?<![\w/.-])(?=[\w/-]*[A-Za-z])(?=(?:[A-Za-z/-]*\d){5})[A-Za-z\d]{1,8}(?:[/-][A-Za-z\d]{1,10}){1,4}"
+                    r"(?![\w/]|-\w)"),
+         check=lambda m: sum(ch.isdigit() for ch in m.group()) >= 5 and not m.group()[:1].islower()
+         or sum(ch.isdigit() for ch in m.group()) >= 5 and m.group().isupper(), anchor="digit"),
     Rule("postcode", "contact", 0.95,
          re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?|\d[A-HJKPSTUW]) ?"
                     r"(?P<inward>\d[ABD-HJLNP-UW-Z]{2}))\b", re.IGNORECASE),
@@ -295,7 +300,7 @@ RULES: tuple[Rule, ...] = (
                     r"(?!\s+(?i:of|o['\u2019]clock|past|to\b|or so|thirty|fifteen|forty-five))"),
          group="age", check=_one_ok, anchor="number"),
     Rule("age", "age", 0.7,
-         re.compile(rf"\b(?i:at)\s+{_AT_AGE}\b{_NOT_UNIT}(?=\s*(?:[,;.!?]|$|\s(?i:{_SUBJ}|my|me)\b))"),
+         re.compile(rf"\b(?i:at)\s+{_AT_AGE}\b{_NOT_UNIT}(?=\s*(?:[,;.!?]|$|\s(?i:{_SUBJ}|my|me|and (?:went|got|moved|left|had|was|then|started|joined|ended))\b))"),
          group="age", anchor="number"),
     Rule("age", "age", 0.7,
          re.compile(rf"(?:^|(?<=[.!?:\n])\s*|(?<=[.!?:]\s))(?!(?i:one)\b)(?P<age>{_NUM}|(?i:{_WORDNUM}))\s*,?\s+"

@@ -58,11 +58,45 @@ class PlaceRules(ScanBase):
                 return False  # "Little Steve": a nickname
             self.add(run[0], run[j - 1], "place", "place_shape", 0.7)
             return True
+        if len(run) > 1 and t0.key in lx.ORG_PREFIXES and toks[run[1]].key not in self.common and \
+                toks[run[1]].key not in lx.NOT_NAMES:
+            self.add(run[0], run[1], "organisation", "place_shape", 0.65)  # "Radio Tamar", "Café Lumen"
+            return True
         if len(run) == 1 and len(t0.key) > 5 and t0.key.startswith(lx.PLACE_STARTS) and not t0.upper and \
                 t0.key not in self.common and t0.key not in self.first and t0.key not in self.sur:
             self.add(run[0], run[0], "place", "place_shape", 0.65)
             return True
         return False
+
+    def lower_places(self) -> None:
+        """Places and organisations in lower case: one or two specific words before a cue word
+        ("tanner street", "st aidan's church", "hallgate housing"); after an ordinary word only
+        in a text with hardly a capital and for street-like cues ("crow lane")."""
+        toks = self.toks
+        for i in range(1, len(toks)):
+            t = toks[i]
+            if t.key not in lx.LOWER_CUES or not t.raw.islower() or t.label or not self.joined(i - 1):
+                continue
+            j = i - 1
+            first = -1
+            while j >= 0 and i - j <= 2:
+                w = toks[j]
+                k = w.key
+                if not w.raw.islower() or w.label or not k.replace("-", "").isalpha() or k in lx.STOPWORDS \
+                        or k in lx.GENERIC or k in lx.LOWER_MODIFIERS or k in lx.PLACE_CUES and k != "st" \
+                        or k in lx.DETERMINERS or k in lx.PLACE_PREPS:
+                    break
+                if k in self.common and k != "st" and not (
+                        self.lower_text and t.key in lx.LOWER_STREET_CUES and i - j == 1
+                        and k not in lx.VERB_CUES and not lx.wordlike(k)):
+                    break
+                first = j
+                if j == 0 or not self.joined(j - 1):
+                    break
+                j -= 1
+            if first < 0 or toks[first].key == "st" and first == i - 1:
+                continue
+            self.add(first, i, lx.PLACE_CUES.get(t.key, "place"), "place_cue", 0.5)
 
     def employer(self, run: list[int]) -> bool:
         """A capitalised run after "worked at", "a job at", "volunteer with": an organisation."""
@@ -108,6 +142,10 @@ class PlaceRules(ScanBase):
             if m.text.islower() and not ambiguous and (self.lower_text or prep or " " in key):
                 self.out.append(Candidate(m.start, m.end, m.text, category, detector, 0.5 if prep else 0.4))
                 continue
+            if m.text.islower() and ambiguous and prep and self.lower_text and category == "place" and \
+                    self._clause_ends(i + len(key.split())):
+                self.out.append(Candidate(m.start, m.end, m.text, category, detector, 0.4))  # "moved to hull when"
+                continue
             if not m.text[0].isupper() or not same_capitals(m.text, term, lx.CONNECTORS) or \
                     term.isupper() and not m.text.isupper():
                 continue
@@ -117,6 +155,18 @@ class PlaceRules(ScanBase):
                 continue  # "the Calm app"
             conf = 0.92 if " " in key else 0.85 if (prep or not ambiguous) else 0.55
             self.out.append(Candidate(m.start, m.end, m.text, category, detector, conf))
+
+
+    def _clause_ends(self, k: int) -> bool:
+        """True if token k ends a phrase: the text's end, punctuation, or a conjunction or pronoun."""
+        if k >= len(self.toks):
+            return True
+        if not self.near(k - 1, k) or self.text[self.toks[k - 1].end : self.toks[k].s].strip():
+            return True
+        return self.toks[k].key in _CLAUSE_WORDS
+
+
+_CLAUSE_WORDS = lx._words("and but when because cos so then i we he she they you for with until till where after before")
 
 
 def _capital_before(toks: list[Tok], i: int) -> bool:
