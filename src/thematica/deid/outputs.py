@@ -54,7 +54,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import InvalidInput
-from ..ingest.xmlsafe import untrusted_parser
+from ..xmlsafe import untrusted_parser
 
 #: Most bytes all entries of one zip container (.docx, .xlsx, .qdpx) may inflate to.
 MAX_ZIP_BYTES = 200 * 1024 * 1024

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ...errors import ImportError_
-from ...ingest.xmlsafe import untrusted_parser
+from ...xmlsafe import untrusted_parser
 
 #: Most entries a .qdpx may hold.
 MAX_ENTRIES = 10_000
