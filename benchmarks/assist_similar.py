@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import thematica
-from run import make_corpus  # type: ignore[import-not-found]
+from run import add_corpus_options, corpus_files  # type: ignore[import-not-found]
 
 QUERIES = ("letting go of control in the room", "waiting times for an appointment", "hope and recovery",
            "feeling judged by staff", "what peer trainers taught me")
@@ -28,16 +28,11 @@ QUERIES = ("letting go of control in the room", "waiting times for an appointmen
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--m", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=20240611)
-    parser.add_argument("--corpus", type=Path, default=None)
+    add_corpus_options(parser)
     parser.add_argument("--keep", type=Path, default=None,
                         help="Keep the embedded project in this folder and reuse it on the next run.")
     args = parser.parse_args()
-    corpus = args.corpus or Path(tempfile.gettempdir()) / f"thematica-corpus_n{args.n}_m{args.m}_s{args.seed}"
-    make_corpus(args.n, args.m, args.seed, corpus)
-    files = sorted((corpus / "docs").glob("*.txt"))[: args.n]
+    files = corpus_files(args)
     out: dict[str, object] = {"sources": len(files)}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)

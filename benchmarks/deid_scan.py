@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import thematica
-from run import make_corpus  # type: ignore[import-not-found]
+from run import add_corpus_options, corpus_files  # type: ignore[import-not-found]
 
 FIRST = ("Sarah", "Priya", "Tomasz", "Aoife", "Kwame", "Jackie", "Mohammed", "Siobhán", "Dev", "Grace")
 LAST = ("Jones", "Patel", "Nowak", "O'Connor", "Mensah", "Hughes", "Rahman", "Smith-Lowe")
@@ -52,15 +52,10 @@ def plant_identifiers(files: list[Path], out: Path, seed: int = 1) -> list[Path]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--m", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=20240611)
-    parser.add_argument("--corpus", type=Path, default=None)
+    add_corpus_options(parser)
     parser.add_argument("--apply", action="store_true", help="Also accept everything and apply (purging originals).")
     args = parser.parse_args()
-    corpus = args.corpus or Path(tempfile.gettempdir()) / f"thematica-corpus_n{args.n}_m{args.m}_s{args.seed}"
-    make_corpus(args.n, args.m, args.seed, corpus)
-    files = sorted((corpus / "docs").glob("*.txt"))
+    files = corpus_files(args)
     result: dict[str, object] = {"sources": len(files)}
     with tempfile.TemporaryDirectory() as tmp:
         files = plant_identifiers(files, Path(tmp) / "planted")

@@ -58,6 +58,21 @@ def make_corpus(n: int, m: int, seed: int, out: Path) -> Path:
     return out
 
 
+def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the shared corpus: --n, --m, --seed, --corpus."""
+    parser.add_argument("--n", type=int, default=200, help="transcripts")
+    parser.add_argument("--m", type=int, default=50, help="coded segments per transcript")
+    parser.add_argument("--seed", type=int, default=20240611)
+    parser.add_argument("--corpus", type=Path, default=None, help="an existing corpus folder")
+
+
+def corpus_files(args: argparse.Namespace) -> list[Path]:
+    """The corpus's transcripts (.txt), generating the corpus first if needed."""
+    corpus = args.corpus or Path(tempfile.gettempdir()) / f"thematica-corpus_n{args.n}_m{args.m}_s{args.seed}"
+    make_corpus(args.n, args.m, args.seed, corpus)
+    return sorted((corpus / "docs").glob("*.txt"))[: args.n]
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
