@@ -19,15 +19,15 @@ from ..errors import ProjectError
 from ..model import Phase
 from ..store import Store
 from .analysis import ANALYSIS_CODER, PhaseCheck, ThemeReview, ThemeWarnings
+from .assist import ASSIST_CODER, SimilarPassage, SuggestionView, SuggestReport
 from .codebook import CODEBOOK_COLUMNS, tree_order
 from .coders import CONSENSUS, MergeReport
 from .coding import SegmentSpec
 from .core import SUFFIX, default_actor
 from .deid import ApplyReport, FlaggedSegment, QueueEntry, ScanReport
 from .disclosure import OutputCheck
-from .assist import ASSIST_CODER, SimilarPassage, SuggestionView, SuggestReport
-from .suggest import SuggestMixin
 from .reliability import CodeAgreement, Comparison, Decision, QueueItem, QueueProgress
+from .suggest import SuggestMixin
 from .themes import theme_tree
 
 #: Version of the project file format, recorded in each project.

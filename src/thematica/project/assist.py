@@ -143,8 +143,7 @@ class AssistMixin(GuardedOutputsMixin):
             if kind == "segment":
                 return sorted({(s.source_id, s.start, s.end) for s in r.segments() if s.end > s.start})
             if kind == "passage":
-                rows = r.conn.exec_driver_sql("SELECT source_id, start, start + length FROM passage ORDER BY source_id, start")
-                return [(int(a), int(b), int(c)) for a, b, c in rows]
+                return store.passage_spans(r.conn)
             texts = r.source_texts()
             turns = r.turn_spans()
         units = text_units(UnitKind.SENTENCE, texts, scopes(texts, turns))
@@ -333,13 +332,13 @@ class AssistMixin(GuardedOutputsMixin):
         for source_id, start, end in spans:
             by_source[source_id].append((start, end))
         mask = np.zeros(len(keys), dtype=bool)
-        for source_id, spans in by_source.items():
+        for source_id, ranges in by_source.items():
             rows = np.flatnonzero(keys[:, 0] == source_id)
             if not len(rows):
                 continue
-            spans.sort()
-            starts = np.array([a for a, _ in spans])
-            reach = np.maximum.accumulate(np.array([b for _, b in spans]))  # furthest end among segments so far
+            ranges.sort()
+            starts = np.array([a for a, _ in ranges])
+            reach = np.maximum.accumulate(np.array([b for _, b in ranges]))  # furthest end among segments so far
             last = np.searchsorted(starts, keys[rows, 2], side="left") - 1
             mask[rows] = (last >= 0) & (reach[np.maximum(last, 0)] > keys[rows, 1])
         return mask

@@ -14,11 +14,12 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..deid.detect import CATEGORIES, detect
 from ..deid.matcher import TermMatcher, person_variants
-from ..deid.rewrite import OffsetMap, Replacement, rewrite
+from ..deid.pseudonyms import GENERIC, cleaner, link_register, next_pseudonym, replacements
+from ..deid.rewrite import OffsetMap, rewrite
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ingest import read_table
 from ..model import DeidCandidate, Identifier
@@ -29,16 +30,6 @@ from ..text import passages, sha256
 from .core import new_guid
 from .exports import ExportsMixin
 
-#: What an identifier becomes when it is accepted without a register entry, by category.
-GENERIC = {
-    "person": "[name]", "place": "[place]", "organisation": "[organisation]", "date": "[date]",
-    "age": "[age]", "contact": "[contact details]", "id": "[identifier]", "other": "[redacted]",
-}
-#: The stem of numbered pseudonyms made for new register entries.
-STEMS = {
-    "person": "Person", "place": "Place", "organisation": "Organisation", "date": "Date",
-    "age": "Age", "contact": "Contact", "id": "ID", "other": "Redacted",
-}
 DECISIONS = ("accept", "reject", "always", "never")
 _CONTEXT = 60
 
@@ -166,7 +157,7 @@ class DeidMixin(ExportsMixin):
         # a part of a name shared with an entry already there (two people called Sarah) stays with the first
         variants_kept = list(dict.fromkeys(t for t in terms[1:] if t.casefold() not in taken and t.casefold() != value.casefold()))
         if replacement is None:
-            replacement = _next_pseudonym(existing, category)
+            replacement = next_pseudonym(existing, category)
         replacement = replacement.strip()
         if not replacement:
             raise InvalidInput("a pseudonym cannot be empty")
@@ -261,7 +252,7 @@ class DeidMixin(ExportsMixin):
                     })
                     by_detector[cand.detector] += 1
                     by_category[cand.category] += 1
-                _link_register(rows, register)
+                link_register(rows, register)
                 w.insert_many("deid_candidate", rows)
                 new += len(rows)
                 if progress:
@@ -404,17 +395,17 @@ class DeidMixin(ExportsMixin):
             for src in targets:
                 text = w.source_text(src.id) or ""
                 cands = store.candidates(w.conn, source_id=src.id)
-                reps = _replacements(text, cands, matcher, by_id)
+                reps = replacements(text, cands, matcher, by_id)
                 if not reps:
                     continue
                 new_text, omap = rewrite(text, reps)
                 self._carry_over(w, src.id, src.name, text, new_text, omap, keep_original, report)
                 report.sources.append(src.name)
                 report.replacements += len(reps)
-            cleaner = _cleaner(register)
-            report.notes_cleaned = store.clean_notes(w, cleaner)
+            clean = cleaner(register)
+            report.notes_cleaned = store.clean_notes(w, clean)
             if not keep_original:
-                store.scrub_history(w, cleaner)
+                store.scrub_history(w, clean)
             ch.summary = (
                 f"de-identified {len(report.sources)} sources ({report.replacements} replacements"
                 f"{'; originals kept' if keep_original else '; originals purged'})"
@@ -470,57 +461,3 @@ class DeidMixin(ExportsMixin):
             "pending": counts["pending"], "accepted": counts["accepted"], "rejected": counts["rejected"],
             "deidentified_sources": len(done), "sources": len(self.sources()),
         }
-
-
-def _next_pseudonym(existing: Sequence[Identifier], category: str) -> str:
-    stem = STEMS.get(category, "Redacted")
-    used = {e.replacement for e in existing}
-    n = 1 + sum(1 for e in existing if e.category == category)
-    while f"[{stem} {n}]" in used:
-        n += 1
-    return f"[{stem} {n}]"
-
-
-def _link_register(rows: list[dict[str, object]], register: Sequence[Identifier]) -> None:
-    """Point candidates whose text is a register term at that entry."""
-    terms = {t.casefold(): e.id for e in register for t in e.terms}
-    for row in rows:
-        row["identifier_id"] = terms.get(" ".join(str(row["text"]).split()).casefold())
-
-
-def _replacements(
-    text: str, cands: Sequence[DeidCandidate], matcher: TermMatcher[int], register: Mapping[int, Identifier]
-) -> list[Replacement]:
-    """Disjoint replacements: accepted candidates, then register occurrences not rejected."""
-    rejected = {(c.start, c.end) for c in cands if c.status == "rejected"}
-    spans: list[tuple[int, int, str]] = []
-    for c in cands:
-        if c.status == "accepted":
-            entry = register.get(c.identifier_id) if c.identifier_id else None
-            spans.append((c.start, c.end, entry.replacement if entry else GENERIC.get(c.category, "[redacted]")))
-    for m in matcher.finditer(text):
-        if (m.start, m.end) not in rejected:
-            spans.append((m.start, m.end, register[m.key].replacement))
-    # longest first at each place; then drop whatever overlaps something already taken
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    out: list[Replacement] = []
-    for start, end, new in spans:
-        if out and start < out[-1].end:
-            continue
-        out.append(Replacement(start, end, new))
-    return out
-
-
-def _cleaner(register: Sequence[Identifier]) -> Callable[[str], str]:
-    """A function that replaces every register term in a string by its pseudonym."""
-    matcher = TermMatcher((t, e.id) for e in register for t in e.terms)
-    by_id = {e.id: e for e in register}
-
-    def clean(text: str) -> str:
-        parts, pos = [], 0
-        for m in matcher.finditer(text):
-            parts += [text[pos : m.start], by_id[m.key].replacement]
-            pos = m.end
-        return "".join(parts) + text[pos:] if parts else text
-
-    return clean

@@ -26,13 +26,14 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ..deid import disclosure as small_groups
 from ..deid import keyfile, outputs
 from ..deid.matcher import TermMatcher
+from ..deid.pseudonyms import cleaner
 from ..deid.rules import ReportingRule, coarsen, rules_from_json, rules_to_json
 from ..errors import InvalidInput, KeyFileError, OutputBlocked
 from ..model import Identifier
 from ..store import deid as store
 from ..store.convert import now
 from .core import new_guid
-from .deid import DeidMixin, _cleaner
+from .deid import DeidMixin
 
 KEY_FORMAT = "thematica-register/1"
 DEFAULT_K = 3
@@ -120,7 +121,7 @@ class DisclosureMixin(DeidMixin):
             for e in register:
                 store.overwrite(w, "identifier", e.id, {"value": None, "variants": "[]"})
             store.erase(w, "deid_candidate")
-            store.scrub_history(w, _cleaner(register))
+            store.scrub_history(w, cleaner(register))
             w.changes.clear()
         self._store.compact()
         return len(register)

@@ -20,6 +20,7 @@ from ..store import assist as store
 from ..store.assist import Suggestion
 from ..store.convert import now
 from .assist import (
+    _FOLDS,
     ASSIST_CODER,
     CODE_FROM,
     OFFER_FROM,
@@ -27,7 +28,6 @@ from .assist import (
     Progress,
     SuggestionView,
     SuggestReport,
-    _FOLDS,
     _Session,
 )
 from .core import new_guid
@@ -262,15 +262,19 @@ class SuggestMixin(AssistMixin):
         open_items = store_open(self)
         if not open_items:
             return
-        targets = [index[(s.source_id, s.start, s.end)] for s in open_items if (s.source_id, s.start, s.end) in index]
+        pairs = [(s, index[(s.source_id, s.start, s.end)]) for s in open_items
+                 if (s.source_id, s.start, s.end) in index and s.code_id in session.codes]
+        if not pairs:
+            return
+        targets = [t for _, t in pairs]
         proba = session.model.predict_proba(*session.inputs(targets),
                                             tfidf=None if session.tfidf is None else session.tfidf[targets])
+        scores = []
+        for (s, _), row in zip(pairs, proba, strict=True):
+            p = float(row[session.codes.index(s.code_id)])
+            scores.append((s.id, p, 1.0 - abs(2.0 * p - 1.0)))
         with self._store.write() as w:  # rescoring is derived data: no audit event
-            for s, t, row in zip(open_items, targets, proba, strict=False):
-                p = float(row[session.codes.index(s.code_id)])
-                w.conn.exec_driver_sql("UPDATE suggestion SET confidence = ?, informativeness = ? WHERE id = ?",
-                                       (p, 1.0 - abs(2.0 * p - 1.0), s.id))
-            w.touched.add("suggestion")
+            store.rescore(w, scores)
 
     def segment_provenance(self) -> dict[int, dict[str, Any]]:
         """Segment id -> provenance, for codings the assistant proposed (its own, and those a researcher accepted)."""

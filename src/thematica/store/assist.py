@@ -134,3 +134,18 @@ def segment_spans(conn: Connection, coder_ids: Sequence[int] | None) -> list[tup
     sql = ('SELECT g.source_id, g.start, g."end" FROM segment g JOIN code c ON c.id = g.code_id AND c.deleted = 0'
            + ("" if coder_ids is None else f" WHERE g.coder_id IN ({','.join('?' * len(coder_ids))})"))
     return raw.execute(sql, tuple(coder_ids or ())).fetchall()  # type: ignore[no-any-return]
+
+
+def passage_spans(conn: Connection) -> list[tuple[int, int, int]]:
+    """(source, start, end) of every full-text passage, in text order."""
+    rows = conn.exec_driver_sql("SELECT source_id, start, start + length FROM passage ORDER BY source_id, start")
+    return [(int(a), int(b), int(c)) for a, b, c in rows]
+
+
+def rescore(w: Writer, scores: Iterable[tuple[int, float, float]]) -> None:
+    """Set (suggestion id, confidence, informativeness) after a refit (derived data: not recorded for undo)."""
+    w.conn.exec_driver_sql(
+        "UPDATE suggestion SET confidence = ?, informativeness = ? WHERE id = ?",
+        [(p, info, sid) for sid, p, info in scores],
+    )
+    w.touched.add("suggestion")

@@ -19,11 +19,11 @@ from pydantic import BaseModel
 
 from ...deid.detect import CATEGORIES
 from ...deid.disclosure import DisclosureReport, Suggestion, show_value
+from ...deid.pseudonyms import GENERIC
 from ...deid.rules import KINDS
 from ...errors import ThematicaError
 from ...model import Identifier
 from ...project import ApplyReport, Project, QueueEntry
-from ...project.deid import GENERIC
 from ..context import Workbench, workbench
 
 router = APIRouter()
