@@ -408,7 +408,7 @@ class LogRegSuggester(_Base):
             return np.zeros(size), 0
         prob = _Problem(
             blocks=blocks,
-            blocks_t=[b.T.tocsr() if sparse.issparse(b) else b.T for b in blocks],
+            blocks_t=[sparse.csr_matrix(b.T) if sparse.issparse(b) else b.T for b in blocks],
             y=ya,
             weight=_sample_weight(ya, class_weight, self.multilabel),
             multilabel=self.multilabel,
