@@ -273,14 +273,15 @@ class DisclosureMixin(DeidMixin):
     def disclosure_check(self, columns: Sequence[str] | None = None, *, k: int | None = None) -> small_groups.DisclosureReport:
         """Would reporting these attributes together (default: all reported ones) describe fewer than k people?"""
         reported = list(self.reported_attributes().values())
-        names = [a.name for a in self.attributes() if self.reporting_rules().get(a.name, None) is None
-                 or self.reporting_rules()[a.name].kind != "omit"]
-        wanted = list(columns) if columns is not None else names
-        unknown = [c for c in wanted if c not in {a.name for a in self.attributes()}]
+        omitted = self._omitted_attributes()
+        every = [a.name for a in self.attributes()]
+        wanted = list(columns) if columns is not None else [n for n in every if n not in omitted]
+        unknown = [c for c in wanted if c not in every]
         if unknown:
             raise InvalidInput(f"no attribute {unknown[0]!r}")
-        rows = [{c: row.get(c) for c in wanted if c in names} for row in reported]
-        return small_groups.check_groups(rows, [c for c in wanted if c in names], k or self.disclosure_k)
+        shown = [c for c in wanted if c not in omitted]
+        rows = [{c: row.get(c) for c in shown} for row in reported]
+        return small_groups.check_groups(rows, shown, k or self.disclosure_k)
 
 
 def _register_digest(register: Sequence[Identifier]) -> str:
